@@ -1,0 +1,69 @@
+"""The ``mi-toolkit`` command. Thin: it parses arguments and hands off."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mi_toolkit import __version__
+from mi_toolkit import serve as _serve
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mi-toolkit", description="Teach Motivational Interviewing with Jupyter."
+    )
+    parser.add_argument("--version", action="version", version=f"mi-toolkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser(
+        "serve",
+        help="serve the lessons in Voila",
+        description="Serve the lessons in Voila (sources hidden, idle kernels culled). "
+        "A voila.json in the current folder overrides the defaults.",
+    )
+    serve.add_argument("--root", type=Path, default=Path("notebooks"), help="lesson folder")
+    serve.add_argument("--port", type=int, default=_serve.DEFAULT_PORT)
+    serve.add_argument(
+        "--ip",
+        default=_serve.DEFAULT_IP,
+        help="address to listen on (default 127.0.0.1; use 0.0.0.0 to serve a room)",
+    )
+    serve.add_argument(
+        "--cull-idle-timeout",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help=f"stop kernels whose page is gone after this long idle "
+        f"(default {_serve.DEFAULT_CULL_IDLE_TIMEOUT})",
+    )
+    serve.add_argument(
+        "--cull-interval",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help=f"how often to look for idle kernels (default {_serve.DEFAULT_CULL_INTERVAL})",
+    )
+    serve.add_argument("--open", action="store_true", help="open a browser tab")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        options = _serve.ServeOptions(
+            root=args.root,
+            port=args.port,
+            ip=args.ip,
+            cull_idle_timeout=args.cull_idle_timeout,
+            cull_interval=args.cull_interval,
+            open_browser=args.open,
+        )
+        try:
+            return _serve.run(options)
+        except FileNotFoundError as exc:
+            print(f"mi-toolkit serve: {exc}", file=sys.stderr)
+            return 2
+    return 2  # pragma: no cover - argparse enforces a command

@@ -1,0 +1,7 @@
+"""Views: stock ipywidgets composed into MI practice widgets, bound to core models."""
+
+from __future__ import annotations
+
+from mi_toolkit.widgets.ruler import ReadinessRuler
+
+__all__ = ["ReadinessRuler"]

@@ -1,0 +1,67 @@
+"""Small helpers shared by the widgets: stylesheet, escaping, surfaced errors."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from mi_toolkit.core.content import load_text
+
+log = logging.getLogger("mi_toolkit")
+
+__all__ = ["esc", "message_html", "stylesheet", "surface_errors"]
+
+
+def esc(text: str) -> str:
+    """Escape learner or content text for HTML (quotes included)."""
+    return html.escape(text, quote=True)
+
+
+@functools.cache
+def _css() -> str:
+    return load_text("style.css")
+
+
+def stylesheet() -> widgets.HTML:
+    """An invisible HTML widget carrying the toolkit's stylesheet from content."""
+    return widgets.HTML(f"<style>{_css()}</style>", layout=widgets.Layout(display="none"))
+
+
+def message_html(text: str, *, kind: str = "info") -> str:
+    """A status line (escaped) in a polite live region, so screen readers hear it."""
+    if not text:
+        return ""
+    cls = "mi-note" if kind == "warning" else "mi-status"
+    return f'<p class="{cls}" role="status" aria-live="polite">{esc(text)}</p>'
+
+
+def surface_errors(status_attr: str) -> Callable:
+    """Decorate an observer or click handler so an exception is shown, not swallowed.
+
+    ipywidgets drops exceptions raised in observers; learners would see nothing
+    happen. The decorated handler logs the traceback and writes a clear message
+    into the widget's status HTML named by ``status_attr``.
+    """
+
+    def decorate(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return handler(self, *args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - shown to the learner, then logged
+                log.exception("mi_toolkit: error in %s", handler.__qualname__)
+                getattr(self, status_attr).value = message_html(
+                    f"Something went wrong ({type(exc).__name__}: {exc}). "
+                    "Your ratings are kept; please try again.",
+                    kind="warning",
+                )
+                return None
+
+        return wrapper
+
+    return decorate
