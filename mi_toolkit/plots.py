@@ -35,6 +35,8 @@ def ruler_history_png(history: Sequence[RulerRecord], *, last: int = 20) -> byte
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    if last < 1:
+        raise ValueError("last must be at least 1")
     shown = list(history)[-last:]
     first = len(history) - len(shown) + 1
     fig = Figure(figsize=(6, 3), dpi=100, layout="constrained")

@@ -48,6 +48,10 @@ SCHEMA_VERSION = 1
 MAX_CHANGE_CHARS = 200
 MAX_HISTORY = 500
 _PLACEHOLDERS = {"value", "lower", "higher", "change"}
+# Format characters are dropped (zero-width spaces, direction overrides), except
+# the joiners that emoji sequences and Persian or Indic spelling depend on.
+_JOINERS = {"\u200c", "\u200d"}
+_DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _FILE = "rulers.json"
 
 
@@ -164,8 +168,9 @@ def clean_change_name(raw: str | None) -> CleanedText:
     text = "".join(
         " " if ch.isspace() else ch
         for ch in text
-        if ch.isspace() or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"}
+        if ch.isspace() or ch in _JOINERS or unicodedata.category(ch) not in _DROPPED_CATEGORIES
     )
+    text = " ".join(word.strip("".join(_JOINERS)) for word in text.split())
     text = " ".join(text.split())
     if not text:
         return CleanedText("", was_blank=True)
@@ -181,16 +186,12 @@ def clean_change_name(raw: str | None) -> CleanedText:
 
 
 def _fill(template: str, *, value: int, change: str) -> str:
-    return template.format(
-        value=value, lower=value // 2, higher=min(value + 1, 10), change=change
-    )
+    return template.format(value=value, lower=value // 2, higher=min(value + 1, 10), change=change)
 
 
 def question_for(prompts: RulerPrompts, scale: str, change: str) -> str:
     """The ruler question for ``scale`` about ``change`` (plain text)."""
-    return _fill(
-        prompts.scales[scale].question, value=0, change=change or prompts.default_change
-    )
+    return _fill(prompts.scales[scale].question, value=0, change=change or prompts.default_change)
 
 
 def follow_ups(prompts: RulerPrompts, scale: str, value: int, change: str = "") -> list[str]:
@@ -199,8 +200,8 @@ def follow_ups(prompts: RulerPrompts, scale: str, value: int, change: str = "") 
     At 0 the person has no reason yet, so "why not lower?" makes no sense: the
     prompts explore what would make it matter. At 10 there is no "higher".
     """
-    text = prompts.scales[scale]
     value = _check_rating(scale, value)
+    text = prompts.scales[scale]
     templates = text.at_zero if value == 0 else text.at_ten if value == 10 else text.in_between
     change = change or prompts.default_change
     return [_fill(t, value=value, change=change) for t in templates]
@@ -309,6 +310,8 @@ def describe_history(history: tuple[RulerRecord, ...] | list[RulerRecord], last:
     """A plain-language description of the history: the chart's alt text."""
     if not history:
         return "No ratings recorded yet."
+    if last < 1:
+        raise ValueError("last must be at least 1")
     shown = list(history)[-last:]
     parts = [
         f"Chart of your ruler ratings over {len(history)} recorded "

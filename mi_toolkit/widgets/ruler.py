@@ -65,7 +65,7 @@ class ReadinessRuler(widgets.VBox):
         self.change = widgets.Text(
             description="The change",
             placeholder="for example: walk to work twice a week",
-            continuous_update=False,
+            continuous_update=True,
         )
         self.change_note = widgets.HTML()
         self.questions: dict[str, widgets.HTML] = {}
@@ -79,7 +79,7 @@ class ReadinessRuler(widgets.VBox):
             self.questions[scale].add_class("mi-question")
             self.scales[scale] = widgets.Dropdown(
                 options=_options(text.low_anchor, text.high_anchor),
-                value=None,
+                index=0,
                 description=text.label,
             )
             self.visuals[scale] = widgets.HTML()
@@ -106,8 +106,15 @@ class ReadinessRuler(widgets.VBox):
         self.chart = widgets.HTML()
         self.chart.add_class("mi-chart")
         super().__init__(
-            [stylesheet(), self.change, self.change_note, *groups, self.record, self.status,
-             self.chart],
+            [
+                stylesheet(),
+                self.change,
+                self.change_note,
+                *groups,
+                self.record,
+                self.status,
+                self.chart,
+            ],
             **kwargs,
         )
         self.add_class("mi-widget")
@@ -128,7 +135,9 @@ class ReadinessRuler(widgets.VBox):
             self.value = state
             self.change.value = state.change
             for scale in SCALES:
-                self.scales[scale].value = state.ratings.get(scale)
+                rating = state.ratings.get(scale)
+                # index 0 is "choose 0 to 10": shown, rather than a blank box.
+                self.scales[scale].index = 0 if rating is None else rating + 1
         finally:
             self._restoring = False
         self._render_all()
@@ -203,8 +212,7 @@ class ReadinessRuler(widgets.VBox):
             self.follow_ups[scale].value = ""
             return
         items = "".join(
-            f"<li>{esc(q)}</li>"
-            for q in follow_ups(self.prompts, scale, rating, self.value.change)
+            f"<li>{esc(q)}</li>" for q in follow_ups(self.prompts, scale, rating, self.value.change)
         )
         label = esc(self.prompts.scales[scale].label)
         self.follow_ups[scale].value = (
@@ -223,8 +231,7 @@ class ReadinessRuler(widgets.VBox):
                 len(history) - len(history[-_HISTORY_ROWS:]) + i + 1,
                 esc(r.change or "(not named)"),
                 "".join(
-                    f"<td>{'–' if r.ratings.get(s) is None else r.ratings[s]}</td>"
-                    for s in SCALES
+                    f"<td>{'–' if r.ratings.get(s) is None else r.ratings[s]}</td>" for s in SCALES
                 ),
             )
             for i, r in enumerate(history[-_HISTORY_ROWS:])
@@ -252,7 +259,6 @@ def _options(low_anchor: str, high_anchor: str) -> list[tuple[str, int | None]]:
 def _ruler_picture(rating: int | None) -> str:
     """The 0-10 line with the chosen number marked (decorative: aria-hidden)."""
     cells = "".join(
-        f'<span class="mi-tick{" mi-tick-on" if i == rating else ""}">{i}</span>'
-        for i in range(11)
+        f'<span class="mi-tick{" mi-tick-on" if i == rating else ""}">{i}</span>' for i in range(11)
     )
     return f'<div class="mi-ruler-visual" aria-hidden="true">{cells}</div>'

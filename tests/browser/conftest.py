@@ -1,0 +1,193 @@
+"""Fixtures for the browser suite: a real Voila server and the system Chromium.
+
+Chromium is Debian's ``chromium`` (``playwright install`` cannot download a
+browser here). Without it the suite skips locally, with a message saying how to
+get it; in CI (``CI=true``) a missing browser fails the run instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Short culling so the culling test finishes quickly; pages that stay open are
+# connected and must survive it (tested).
+CULL_IDLE_TIMEOUT = 15
+CULL_INTERVAL = 3
+PAGE_TIMEOUT_MS = 120_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("MI_TOOLKIT_CHROMIUM") or shutil.which("chromium")
+    if not path:
+        message = (
+            "Chromium not found: the browser tests need the system Chromium. "
+            "On Debian/Ubuntu: `sudo apt-get install chromium` (or set "
+            "MI_TOOLKIT_CHROMIUM=/path/to/chromium). `bash .ci/run` installs it."
+        )
+        if _in_ci():
+            pytest.fail(message + " (CI=true: a missing browser is a failure)")
+        pytest.skip(message)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class VoilaServer:
+    """A ``mi-toolkit serve`` process on 127.0.0.1 and a free port."""
+
+    def __init__(self, root: Path, workdir: Path, *extra: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / f"voila-{self.port}.log"
+        env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "PYTHONUNBUFFERED": "1"}
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mi_toolkit",
+                "serve",
+                "--root",
+                str(root),
+                "--port",
+                str(self.port),
+                "--ip",
+                "127.0.0.1",
+                *extra,
+            ],
+            cwd=workdir,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Voila exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.25)
+        raise RuntimeError(f"Voila did not start in {timeout}s:\n{self.log()}")
+
+    def lesson_url(self, name: str) -> str:
+        return f"{self.url}/voila/render/{name}"
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def kernel_pids(self) -> set[int]:
+        """PIDs of the kernels this server started (its ipykernel children)."""
+        pids = set()
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == self.proc.pid and b"ipykernel_launcher" in cmdline:
+                pids.add(int(entry.name))
+        return pids
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def voila(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[VoilaServer]:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the browser suite reads kernel processes from /proc (Linux only)")
+    workdir = tmp_path_factory.mktemp("voila")
+    server = VoilaServer(
+        NOTEBOOKS,
+        workdir,
+        f"--cull-idle-timeout={CULL_IDLE_TIMEOUT}",
+        f"--cull-interval={CULL_INTERVAL}",
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

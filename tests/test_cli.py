@@ -1,0 +1,196 @@
+"""The ``mi-toolkit`` command and the Voila configuration it serves with (no server started)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mi_toolkit
+from mi_toolkit import serve
+from mi_toolkit.cli import main
+from mi_toolkit.serve import ServeOptions, set_xsrf_cookie, voila_argv, voila_defaults
+
+# ---------------------------------------------------------------- voila_argv
+
+
+def test_argv_defaults_have_port_and_ip_but_no_culling():
+    argv = voila_argv(ServeOptions())
+    assert argv == [
+        "notebooks",
+        f"--port={serve.DEFAULT_PORT}",
+        f"--Voila.ip={serve.DEFAULT_IP}",
+        "--Voila.open_browser=False",
+    ]
+    assert not any("cull" in arg for arg in argv)
+
+
+def test_argv_with_everything_given(tmp_path: Path):
+    argv = voila_argv(
+        ServeOptions(
+            root=tmp_path,
+            port=9000,
+            ip="0.0.0.0",
+            cull_idle_timeout=120,
+            cull_interval=15,
+            open_browser=True,
+        )
+    )
+    assert argv[0] == str(tmp_path)
+    assert "--port=9000" in argv
+    assert "--Voila.ip=0.0.0.0" in argv
+    assert "--Voila.open_browser=True" in argv
+    assert "--MappingKernelManager.cull_idle_timeout=120" in argv
+    assert "--MappingKernelManager.cull_interval=15" in argv
+
+
+def test_argv_with_only_cull_interval():
+    argv = voila_argv(ServeOptions(cull_interval=5))
+    assert "--MappingKernelManager.cull_interval=5" in argv
+    assert not any("cull_idle_timeout" in arg for arg in argv)
+
+
+def test_argv_keeps_an_explicit_zero_timeout():
+    argv = voila_argv(ServeOptions(cull_idle_timeout=0))
+    assert "--MappingKernelManager.cull_idle_timeout=0" in argv
+
+
+# ---------------------------------------------------------------- voila_defaults
+
+
+def test_defaults_hide_sources_and_tracebacks_and_set_the_cookie_hook():
+    config = voila_defaults()["VoilaConfiguration"]
+    assert config["strip_sources"] is True
+    assert config["show_tracebacks"] is False
+    assert config["prelaunch_hook"] is set_xsrf_cookie
+
+
+def test_defaults_cull_idle_kernels_but_not_connected_ones():
+    config = voila_defaults()["MappingKernelManager"]
+    assert isinstance(config["cull_idle_timeout"], int)
+    assert config["cull_idle_timeout"] > 0
+    assert config["cull_interval"] > 0
+    assert config["cull_connected"] is False
+
+
+def test_defaults_name_real_traits():
+    """A typo in a trait name would be silently ignored by traitlets: catch it here."""
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+    from traitlets.config import Config
+    from voila.configuration import VoilaConfiguration
+
+    defaults = voila_defaults()
+    classes = {
+        "VoilaConfiguration": VoilaConfiguration,
+        "MappingKernelManager": MappingKernelManager,
+    }
+    assert set(defaults) == set(classes)
+    for name, cls in classes.items():
+        assert set(defaults[name]) <= set(cls.class_trait_names(config=True)), name
+    configured = VoilaConfiguration(config=Config(defaults))
+    assert configured.strip_sources is True
+    assert configured.show_tracebacks is False
+    assert configured.prelaunch_hook is set_xsrf_cookie
+
+
+def test_defaults_are_a_fresh_copy():
+    first = voila_defaults()
+    first["VoilaConfiguration"]["strip_sources"] = False
+    assert voila_defaults()["VoilaConfiguration"]["strip_sources"] is True
+
+
+# ---------------------------------------------------------------- xsrf hook
+
+
+class FakeHandler:
+    """Stands in for tornado's RequestHandler: records reads of ``xsrf_token``."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    @property
+    def xsrf_token(self) -> bytes:
+        self.reads += 1
+        return b"token"
+
+
+def test_set_xsrf_cookie_reads_the_token():
+    handler = FakeHandler()
+    # called the way Voila calls a prelaunch hook
+    result = set_xsrf_cookie(handler, notebook={"cells": []}, cwd="/tmp")
+    assert handler.reads == 1
+    assert result is None  # returning a notebook would replace the lesson
+
+
+def test_set_xsrf_cookie_fails_loudly_without_a_token():
+    with pytest.raises(AttributeError):
+        set_xsrf_cookie(object())
+
+
+# ---------------------------------------------------------------- cli
+
+
+def test_serve_with_missing_root_returns_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    missing = tmp_path / "no-such-lessons"
+    assert main(["serve", "--root", str(missing)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("mi-toolkit serve: no lesson folder at ")
+    assert str(missing.resolve()) in err
+    assert "--root PATH" in err
+    assert "Traceback" not in err
+
+
+def test_serve_hands_options_and_defaults_to_voila(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from voila.app import Voila
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(Voila, "launch_instance", lambda **kwargs: calls.append(kwargs))
+    code = main(
+        [
+            "serve",
+            "--root",
+            str(tmp_path),
+            "--port",
+            "9123",
+            "--ip",
+            "0.0.0.0",
+            "--cull-idle-timeout",
+            "30",
+        ]
+    )
+    assert code == 0
+    (call,) = calls
+    assert call["argv"] == [
+        str(tmp_path),
+        "--port=9123",
+        "--Voila.ip=0.0.0.0",
+        "--Voila.open_browser=False",
+        "--MappingKernelManager.cull_idle_timeout=30",
+    ]
+    config = call["config"]
+    assert config.VoilaConfiguration.prelaunch_hook is set_xsrf_cookie
+    assert config.MappingKernelManager.cull_connected is False
+
+
+def test_version(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"mi-toolkit {mi_toolkit.__version__}"
+
+
+def test_a_command_is_required(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2
+    assert "serve" in capsys.readouterr().err
+
+
+def test_version_matches_the_installed_distribution():
+    from importlib.metadata import version
+
+    assert mi_toolkit.__version__ == version("mi-toolkit")
