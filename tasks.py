@@ -13,6 +13,7 @@ Python 3.11 or newer. Extra arguments are passed on: ``python3 tasks.py serve
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -34,7 +35,7 @@ def _python() -> Path:
 
 def ensure_env(extra: str | None) -> Path:
     """Create ``.venv`` and install the package (with ``extra``) if not already done."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs on whatever python3 is
         sys.exit(f"mi_toolkit needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not _python().exists():
         print(f"[tasks] creating a virtual environment in {VENV}", flush=True)
@@ -58,11 +59,9 @@ def _run(cmd: list, **kwargs) -> None:
 
 def serve(args: list[str]) -> None:
     python = ensure_env(None)
-    print("[tasks] serving the lessons on http://127.0.0.1:8866 (Ctrl+C stops)", flush=True)
-    try:
+    print("[tasks] serving the lessons (default http://127.0.0.1:8866; Ctrl+C stops)", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
         _run([python, "-m", "mi_toolkit", "serve", *args])
-    except KeyboardInterrupt:
-        pass
 
 
 def test(args: list[str]) -> None:

@@ -67,6 +67,7 @@ class ReadinessRuler(widgets.VBox):
             placeholder="for example: walk to work twice a week",
             continuous_update=True,
         )
+        self.change.add_class("mi-change")
         self.change_note = widgets.HTML()
         self.questions: dict[str, widgets.HTML] = {}
         self.scales: dict[str, widgets.Dropdown] = {}
