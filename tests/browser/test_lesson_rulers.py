@@ -129,3 +129,13 @@ def test_fits_a_phone_screen(browser, voila) -> None:
         assert overflow == [], f"elements wider than a 375px screen: {overflow}"
     finally:
         context.close()
+
+
+def test_the_lesson_list_opens_the_lesson(page: Page, voila) -> None:
+    page.goto(voila.url + "/")
+    item = page.locator(".jp-DirListing-item", has_text=LESSON)
+    with page.context.expect_page() as opened:
+        item.click()  # Voila's lesson list opens a lesson in a new tab
+    lesson = opened.value
+    lesson.locator(".mi-readiness-ruler").wait_for(state="visible")
+    assert "/voila/render/" + LESSON in lesson.url
