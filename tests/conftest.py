@@ -21,3 +21,17 @@ def _close_widgets() -> Iterator[None]:
     import ipywidgets
 
     ipywidgets.Widget.close_all()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the learner journal at a temporary folder for the whole run.
+
+    Set before anything starts, so the nbval kernels and the Voila servers the
+    browser suite starts inherit it: tests never write to a real user's journal.
+    """
+    import os
+    import tempfile
+
+    from mi_toolkit.core.journal import ENV_DATA_DIR
+
+    os.environ[ENV_DATA_DIR] = tempfile.mkdtemp(prefix="mi-toolkit-test-journal-")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mi_toolkit.widgets.lesson import LessonBar
 from mi_toolkit.widgets.ruler import ReadinessRuler
 
-__all__ = ["ReadinessRuler"]
+__all__ = ["LessonBar", "ReadinessRuler"]

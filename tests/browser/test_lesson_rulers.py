@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
+from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
@@ -10,8 +12,9 @@ from playwright.sync_api import Page, expect
 LESSON = "01_readiness_rulers.ipynb"
 
 
-def open_lesson(page: Page, voila) -> None:
-    page.goto(voila.lesson_url(LESSON))
+def open_lesson(page: Page, voila, learner: str | None = None) -> None:
+    """Open the lesson as a new learner (each test starts from an empty journal entry)."""
+    page.goto(voila.lesson_url(LESSON) + f"?learner={learner or uuid.uuid4().hex[:12]}")
     page.locator(".mi-readiness-ruler").wait_for(state="visible")
 
 
@@ -86,7 +89,7 @@ def test_the_whole_widget_works_by_keyboard(page: Page, voila) -> None:
     record = page.get_by_role("button", name="Record these ratings")
     expect(record).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.locator(".mi-status")).to_contain_text("1 recorded rating")
+    expect(page.locator(".mi-readiness-ruler .mi-status")).to_contain_text("1 recorded rating")
     chart = page.locator(".mi-chart img")
     expect(chart).to_have_attribute(
         "alt",
@@ -139,3 +142,32 @@ def test_the_lesson_list_opens_the_lesson(page: Page, voila) -> None:
     lesson = opened.value
     lesson.locator(".mi-readiness-ruler").wait_for(state="visible")
     assert "/voila/render/" + LESSON in lesson.url
+
+
+def test_work_survives_a_reload_and_downloads(page: Page, voila) -> None:
+    open_lesson(page, voila, learner="reload-tester")
+    expect(page.get_by_label("Your name")).to_have_value("reload-tester")
+    page.get_by_label("The change").fill("drink more water")
+    rate(page, "Importance", 8)
+    rate(page, "Confidence", 2)
+    page.get_by_role("button", name="Record these ratings").click()
+    expect(page.locator(".mi-lesson-bar")).to_contain_text("Last saved")
+    # the history record is the last change: wait for its save too
+    expect(page.locator(".mi-chart img")).to_be_visible()
+    page.wait_for_timeout(1000)
+
+    page.reload()
+    page.locator(".mi-readiness-ruler").wait_for(state="visible")
+    expect(page.get_by_label("The change")).to_have_value("drink more water")
+    expect(ruler(page, "Importance")).to_have_value("8")
+    expect(page.locator(".mi-follow-up").first).to_contain_text("Why are you at 8")
+    expect(page.locator("table.mi-history")).to_contain_text("drink more water")
+
+    page.get_by_role("button", name="Download my work").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="HTML page (to read or hand in)").click()
+    saved = download.value
+    assert saved.suggested_filename == "mi-work-reload-tester.html"
+    text = Path(saved.path()).read_text(encoding="utf-8")
+    assert "drink more water" in text and "Importance: 8" in text
+    assert "http://" not in text and "https://" not in text  # reads offline
