@@ -196,10 +196,21 @@ class Journal:
 
     # ------------------------------------------------------------ saving
 
-    def save(self, learner: str, lesson: str, activity: str, state: dict[str, Any]) -> str:
-        """Save ``state`` (JSON-able) for the key; one transaction. Returns the timestamp."""
+    def save(
+        self,
+        learner: str,
+        lesson: str,
+        activity: str,
+        state: dict[str, Any],
+        *,
+        saved_at: str | None = None,
+    ) -> str:
+        """Save ``state`` (JSON-able) for the key; one transaction. Returns the timestamp.
+
+        ``saved_at`` keeps an earlier timestamp (when importing an export).
+        """
         text = json.dumps(state, ensure_ascii=False, allow_nan=False)
-        saved_at = _now()
+        saved_at = saved_at or _now()
         key = (learner, lesson, activity)
         with self._lock:
             self._memory[key] = Entry(learner, lesson, activity, json.loads(text), saved_at)
