@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from mi_toolkit.core.exchange import export_document
+from mi_toolkit.core.exchange import ExportError, export_document, read_document
 from mi_toolkit.core.identity import Learner, clean_learner_name, current_learner
 from mi_toolkit.core.journal import Journal
 from mi_toolkit.core.ruler import StateError
@@ -71,14 +71,28 @@ class LessonBar(widgets.VBox):
             tooltip="Prepare downloads of everything you saved (HTML, Markdown, JSON)",
         )
         self.downloads = widgets.HTML()
+        self.upload = widgets.FileUpload(
+            accept=".json",
+            multiple=False,
+            description="Load saved work",
+            tooltip="Load a JSON file from 'Download my work' (for example from another computer)",
+        )
         super().__init__(
-            [stylesheet(), signin, self.status, self.notice, self.prepare, self.downloads],
+            [
+                stylesheet(),
+                signin,
+                self.status,
+                self.notice,
+                widgets.HBox([self.prepare, self.upload]),
+                self.downloads,
+            ],
             **kwargs,
         )
         self.add_class("mi-widget")
         self.add_class("mi-lesson-bar")
         self.switch.on_click(self._on_switch)
         self.prepare.on_click(self._on_prepare)
+        self.upload.observe(self._on_upload, names="value")
         self._show_status()
         _LIVE.add(self)
 
@@ -166,6 +180,41 @@ class LessonBar(widgets.VBox):
         self.downloads.value = ""
         self.notice.value = ""
         self._show_status()
+
+    # ------------------------------------------------------------ import
+
+    @surface_errors("notice")
+    def _on_upload(self, change: dict) -> None:
+        if not change["new"]:
+            return
+        file = change["new"][0]
+        name = str(file.get("name", "upload.json"))
+        try:
+            data = json.loads(bytes(file["content"]).decode("utf-8-sig"))
+            entries = read_document(data, name=name)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            self.notice.value = message_html(
+                f"{name} is not a saved-work file from this toolkit ({exc}). Nothing was changed.",
+                kind="warning",
+            )
+            return
+        except ExportError as exc:
+            self.notice.value = message_html(f"{exc}. Nothing was changed.", kind="warning")
+            return
+        finally:
+            self.upload.value = ()
+        self.flush()
+        for entry in entries:  # the file's work now belongs to whoever is signed in here
+            self.journal.save(
+                self.learner.name, entry.lesson, entry.activity, entry.state,
+                saved_at=entry.saved_at,
+            )  # fmt: skip
+        for activity, widget in self._tracked.items():
+            self._restore(activity, widget)
+        self.notice.value = message_html(
+            f"Loaded {len(entries)} saved {'activity' if len(entries) == 1 else 'activities'} "
+            f"from {name}."
+        )
 
     # ------------------------------------------------------------ export
 

@@ -171,3 +171,24 @@ def test_work_survives_a_reload_and_downloads(page: Page, voila) -> None:
     text = Path(saved.path()).read_text(encoding="utf-8")
     assert "drink more water" in text and "Importance: 8" in text
     assert "http://" not in text and "https://" not in text  # reads offline
+
+
+def test_saved_work_can_be_carried_to_another_session(page: Page, voila, tmp_path: Path) -> None:
+    open_lesson(page, voila)
+    page.get_by_label("The change").fill("stretch every morning")
+    rate(page, "Readiness", 9)
+    expect(page.locator(".mi-lesson-bar")).to_contain_text("Last saved")
+    page.get_by_role("button", name="Download my work").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="JSON (complete, to re-import)").click()
+    exported = tmp_path / "work.json"
+    download.value.save_as(exported)
+
+    open_lesson(page, voila)  # a new learner, as on a fresh Binder session
+    expect(page.get_by_label("The change")).to_have_value("")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Load saved work").click()
+    chooser.value.set_files(exported)
+    expect(page.locator(".mi-lesson-bar")).to_contain_text("Loaded 1 saved activity")
+    expect(page.get_by_label("The change")).to_have_value("stretch every morning")
+    expect(ruler(page, "Readiness")).to_have_value("9")
