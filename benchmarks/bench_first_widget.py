@@ -4,7 +4,7 @@ What is measured (one run, side by side):
 
 (a) Time to first widget. One Voila server (started with the project's own
     ``python -m mi_toolkit serve``) serves a temporary folder holding a copy of
-    ``notebooks/01_readiness_rulers.ipynb`` and a trivial notebook whose only code
+    ``notebooks/07_readiness_rulers.ipynb`` and a trivial notebook whose only code
     cell shows an ``ipywidgets.IntSlider``. Headless Chromium (Playwright, one
     browser, a fresh browser context for every page load) opens
     ``/voila/render/<name>.ipynb``. The time is wall-clock, taken in this process
@@ -70,10 +70,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSON_SRC = ROOT / "notebooks" / "01_readiness_rulers.ipynb"
+LESSON_SRC = ROOT / "notebooks" / "07_readiness_rulers.ipynb"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
-LESSON = "01_readiness_rulers.ipynb"
+LESSON = "07_readiness_rulers.ipynb"
 TRIVIAL = "trivial_intslider.ipynb"
 SELECTORS = {LESSON: ".mi-readiness-ruler", TRIVIAL: ".widget-slider"}
 
@@ -378,7 +378,7 @@ def print_table(rows: list[dict]) -> None:
         )
     print()
     print(
-        "lesson = notebooks/01_readiness_rulers.ipynb, baseline = one-IntSlider notebook "
+        "lesson = notebooks/07_readiness_rulers.ipynb, baseline = one-IntSlider notebook "
         "(browser rows); toolkit = the named import, baseline = import ipywidgets (import rows)."
     )
 

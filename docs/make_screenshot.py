@@ -34,7 +34,7 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
             page = browser.new_page(viewport={"width": 900, "height": 2400})
-            page.goto(f"http://127.0.0.1:{PORT}/voila/render/01_readiness_rulers.ipynb")
+            page.goto(f"http://127.0.0.1:{PORT}/voila/render/07_readiness_rulers.ipynb")
             page.locator(".mi-readiness-ruler").wait_for(timeout=120_000)
             page.get_by_label("The change").fill("walk to work twice a week")
             ratings = {"Importance": (5, 7), "Confidence": (3, 4), "Readiness": (4, 6)}

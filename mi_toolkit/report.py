@@ -10,7 +10,7 @@ Example::
     >>> from mi_toolkit.core.journal import Entry
     >>> from mi_toolkit.core import RulerState
     >>> state = RulerState(change="<b>walk</b>").rate("importance", 6).to_dict()
-    >>> page = to_html([Entry("ana", "01_readiness_rulers", "practice", state, "t")], "ana")
+    >>> page = to_html([Entry("ana", "readiness_rulers", "practice", state, "t")], "ana")
     >>> "&lt;b&gt;walk&lt;/b&gt;" in page and "<b>walk" not in page
     True
 """
@@ -55,7 +55,7 @@ class Section:
 
 
 def lesson_title(lesson: str) -> str:
-    """'01_readiness_rulers' -> 'Readiness rulers'."""
+    """'readiness_rulers' or '07_readiness_rulers' -> 'Readiness rulers'."""
     words = re.sub(r"^\d+[_-]*", "", lesson).replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:] if words else lesson
 

@@ -18,8 +18,8 @@ Faults never cost the learner their work:
 Example::
 
     >>> journal = Journal(":memory:")
-    >>> journal.save("ana", "01_readiness_rulers", "practice", {"schema_version": 1})
-    >>> journal.load("ana", "01_readiness_rulers", "practice")
+    >>> journal.save("ana", "readiness_rulers", "practice", {"schema_version": 1})
+    >>> journal.load("ana", "readiness_rulers", "practice")
     {'schema_version': 1}
 """
 
@@ -158,6 +158,8 @@ class Journal:
             self._fall_back(exc)
 
     def _connect(self, target: str | Path) -> sqlite3.Connection:
+        if str(target) != ":memory:":
+            self._check_readable(Path(target))
         db = sqlite3.connect(
             str(target), timeout=self._timeout, isolation_level=None, check_same_thread=False
         )
@@ -174,6 +176,29 @@ class Journal:
             db.close()
             raise
         return db
+
+    def _check_readable(self, path: Path) -> None:
+        """Check an existing file through a read-only connection first.
+
+        Closing the last writable connection checkpoints the WAL into the main
+        file and deletes the WAL: on a damaged file that would change or lose the
+        very bytes that are to be kept aside. A read-only connection changes
+        neither. If it is kept waiting (another kernel is writing), the writable
+        connection's own check decides; it is then not the last one to close.
+        """
+        if not path.exists() or path.stat().st_size == 0:
+            return
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=self._timeout)
+        try:
+            row = db.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.OperationalError as exc:
+            if _is_corruption(exc):
+                raise
+            return
+        finally:
+            db.close()
+        if row is None or row[0] != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {row and row[0]}")
 
     def _set_file_aside(self, path: Path) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")

@@ -33,7 +33,7 @@ class LessonBar(widgets.VBox):
 
     Example::
 
-        lesson = LessonBar("01_readiness_rulers")
+        lesson = LessonBar("readiness_rulers")
         lesson                                     # shows the bar
         lesson.track(ReadinessRuler(), "practice") # restores, then saves on change
     """

@@ -9,7 +9,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-LESSON = "01_readiness_rulers.ipynb"
+LESSON = "07_readiness_rulers.ipynb"
 
 
 def open_lesson(page: Page, voila, learner: str | None = None) -> None:
