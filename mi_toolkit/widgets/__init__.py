@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mi_toolkit.widgets.lesson import LessonBar
+from mi_toolkit.widgets.overview import ClassOverview
 from mi_toolkit.widgets.ruler import ReadinessRuler
 
-__all__ = ["LessonBar", "ReadinessRuler"]
+__all__ = ["ClassOverview", "LessonBar", "ReadinessRuler"]
