@@ -47,7 +47,8 @@ def read_document(data: Any, *, name: str) -> list[Entry]:
         raise ExportError(f"{name}: not an mi_toolkit export (the top level is not an object)")
     if data.get("kind") != EXPORT_KIND:
         raise ExportError(f"{name}: not an mi_toolkit export (kind is {data.get('kind')!r})")
-    if data.get("schema_version") != EXPORT_SCHEMA_VERSION:
+    version = data.get("schema_version")
+    if type(version) is not int or version != EXPORT_SCHEMA_VERSION:  # true == 1 in Python
         raise ExportError(
             f"{name}: export schema version {data.get('schema_version')!r} is not supported "
             f"(this mi_toolkit reads version {EXPORT_SCHEMA_VERSION})"
@@ -89,4 +90,6 @@ def read_export_file(path: str | Path) -> list[Entry]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ExportError(f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise ExportError(f"{path.name}: invalid JSON (nested too deeply)") from None
     return read_document(data, name=path.name)

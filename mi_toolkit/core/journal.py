@@ -30,6 +30,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,7 +166,7 @@ class Journal:
         )
         try:
             if str(target) != ":memory:":
-                db.execute("PRAGMA journal_mode=WAL")
+                self._set_wal(db)
                 db.execute("PRAGMA synchronous=FULL")
                 row = db.execute("PRAGMA quick_check").fetchone()
                 if row is None or row[0] != "ok":
@@ -176,6 +177,22 @@ class Journal:
             db.close()
             raise
         return db
+
+    def _set_wal(self, db: sqlite3.Connection) -> None:
+        """Switch to WAL, waiting while another kernel holds the lock.
+
+        SQLite answers "database is locked" at once here, without waiting the
+        busy timeout, when two kernels open a new journal at the same moment.
+        """
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _check_readable(self, path: Path) -> None:
         """Check an existing file through a read-only connection first.
@@ -212,11 +229,22 @@ class Journal:
 
     def _fall_back(self, exc: BaseException) -> None:
         if self._db is not None:
+            try:  # keep what the file already holds (earlier lessons) for the export
+                rows = self._db.execute(
+                    "SELECT learner, lesson, activity, state, saved_at FROM entries"
+                ).fetchall()
+                for lr, ls, act, state, saved_at in rows:
+                    if (lr, ls, act) not in self._memory:
+                        self._memory[(lr, ls, act)] = Entry(
+                            lr, ls, act, json.loads(state), saved_at
+                        )
+            except (sqlite3.Error, ValueError):
+                pass
             self._db.close()
         self._db = None
         self.notice = (
             f"Your work cannot be saved to {self.path} ({exc}). It is kept while this "
-            "page stays open: use Export to download a copy before you close it."
+            "page stays open: use 'Download my work' to keep a copy before you close it."
         )
 
     # ------------------------------------------------------------ saving
