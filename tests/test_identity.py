@@ -87,3 +87,8 @@ def test_no_environment_gives_the_default():
 @pytest.mark.parametrize("raw", [None, "", "   ", "\u200b\u200b"])
 def test_clean_learner_name_of_nothing_is_empty(raw: str | None):
     assert clean_learner_name(raw) == ""
+
+
+def test_tabs_and_newlines_in_a_name_become_spaces():
+    assert clean_learner_name("ana\tb") == "ana b"
+    assert clean_learner_name(" a\nb\x00c ") == "a bc"

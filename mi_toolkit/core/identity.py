@@ -35,7 +35,7 @@ class Learner:
 def clean_learner_name(raw: str | None) -> str:
     """NFC, printable characters only, single spaces, at most MAX_NAME_CHARS; '' if blank."""
     text = unicodedata.normalize("NFC", raw or "")
-    text = "".join(ch for ch in text if ch.isprintable())
+    text = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or ch.isprintable())
     return " ".join(text.split())[:MAX_NAME_CHARS].strip()
 
 
