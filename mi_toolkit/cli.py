@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mi_toolkit import __version__
+from mi_toolkit import __version__, code_command, export_command
 from mi_toolkit import serve as _serve
 
 __all__ = ["main"]
@@ -47,11 +47,19 @@ def _parser() -> argparse.ArgumentParser:
         help=f"how often to look for idle kernels (default {_serve.DEFAULT_CULL_INTERVAL})",
     )
     serve.add_argument("--open", action="store_true", help="open a browser tab")
+    code_command.add_parser(sub)
+    export_command.add_parsers(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "code":
+        return code_command.run(args)
+    if args.command == "export":
+        return export_command.run_export(args)
+    if args.command == "import":
+        return export_command.run_import(args)
     if args.command == "serve":
         options = _serve.ServeOptions(
             root=args.root,

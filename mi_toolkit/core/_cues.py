@@ -1,0 +1,226 @@
+"""The coder's cue lists: loaded from ``coder_cues.json``, validated, compiled once.
+
+Each list is compiled into a :class:`~mi_toolkit.core._matcher.Matcher`, which tries
+a pattern only where a word it can start with occurs. Internal to
+:mod:`mi_toolkit.core.coder`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from mi_toolkit.core._matcher import Matcher, Words
+from mi_toolkit.core.content import ContentError, load_content, read_json_file, require
+
+__all__ = [
+    "MODAL_KINDS",
+    "OBJECT_KINDS",
+    "PHRASE_KINDS",
+    "Cue",
+    "CueSet",
+    "load_cues",
+]
+
+FILE = "coder_cues.json"
+SCHEMA_VERSION = 1
+PRACTITIONER_CUES = (
+    "backchannel",
+    "structure",
+    "question_request",
+    "open_lead",
+    "closed_lead",
+    "tag",
+    "seek",
+    "permission",
+    "autonomy",
+    "affirm",
+    "confront",
+    "persuade",
+    "suggestion",
+    "information",
+    "reflection_lead",
+    "feeling",
+    "complex",
+    "second_person",
+)
+MODAL_KINDS = ("desire", "ability", "need", "commitment", "activation", "taking_steps")
+PHRASE_KINDS = ("reasons", "need", "ability", "commitment", "activation", "taking_steps", "desire")
+OBJECT_KINDS = ("reduce", "keep", "start", "unhealthy", "healthy", "change")
+_PRE = (
+    r"(?:really|just|also|still|actually|honestly|definitely|probably|seriously|truly|"
+    r"kind of|sort of|do|did|does|would|will|am|was|be|have|had|not|never|no longer|even|"
+    r"already|so|totally|absolutely|certainly|maybe|might|may|could|can|should|hardly|"
+    r"ever|think i|guess i|know i|feel like i|suppose i|believe i|hope i|wish i|"
+    r"and|but|then|now|at least)"
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue list, made fast to search (:class:`Matcher`), and the phrase shown to
+    learners when it decides a code."""
+
+    name: str
+    explain: str
+    matcher: Matcher
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The whole list as one expression (for ``sub`` and ``finditer``)."""
+        return self.matcher.pattern
+
+    def may_match(self, words: Words) -> bool:
+        return self.matcher.may_match(words)
+
+    def search(self, words: Words, start: str | None = None) -> re.Match[str] | None:
+        """The leftmost match in the sentence ``words`` was built from (``start``: the
+        sentence without its opening words, for patterns anchored with ``^``)."""
+        return self.matcher.search(words, start)
+
+
+@dataclass(frozen=True)
+class CueSet:
+    """Every compiled cue.
+
+    ``modal`` matches "I (don't) want to / can / need to / will / stopped ...", with the
+    kind in a named group and the words after it in ``obj``; ``objects`` tells what
+    those words are about (named groups ``OBJECT_KINDS``); ``change`` and ``sustain``
+    are fixed phrases with the DARN-CAT kind as the group name.
+    """
+
+    practitioner: dict[str, Cue]
+    negation: Cue
+    doubt: Cue
+    reported: Cue
+    refusal: Cue
+    change_question: Cue
+    backchannel_only: re.Pattern[str]
+    modal: re.Pattern[str]
+    modal_words: Matcher
+    objects: re.Pattern[str]
+    change: Cue
+    sustain: Cue
+    explain: dict[str, str]
+
+
+def load_cues(path: str | Path | None = None) -> CueSet:
+    """Load and compile ``coder_cues.json`` (the packaged one, or a file at ``path``)."""
+    if path is None:
+        return _packaged()
+    return _build(read_json_file(path, name=Path(path).name), Path(path).name)
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> CueSet:
+    return _build(load_content(FILE), FILE)
+
+
+def _build(data: dict[str, Any], file: str) -> CueSet:
+    version = require(data, "schema_version", int, file=file)
+    if version != SCHEMA_VERSION:
+        raise ContentError(
+            file, "schema_version", f"version {version} is not supported (expected 1)"
+        )
+    prac = require(data, "practitioner", dict, file=file)
+    client = require(data, "client", dict, file=file)
+    practitioner = {n: _cue(prac, n, file, "practitioner") for n in PRACTITIONER_CUES}
+    back = practitioner["backchannel"].pattern.pattern
+    explain: dict[str, str] = {}
+    groups: dict[str, Matcher] = {}
+    for section, kinds, key in (
+        ("modal", MODAL_KINDS, "categories"),
+        ("object", OBJECT_KINDS, "kinds"),
+        ("change_phrases", PHRASE_KINDS, "categories"),
+        ("sustain_phrases", PHRASE_KINDS, "categories"),
+    ):
+        groups[section] = _matcher(_groups(client, section, key, kinds, file), file)
+        explain[section] = require(
+            require(client, section, dict, file=file, path="client"),
+            "explain",
+            str,
+            file=file,
+            path=f"client.{section}",
+        )
+    modal_words = groups["modal"]
+    # Tried with match where "i" or "we" starts a word (see _client_talk).
+    modal = re.compile(
+        rf"(?:i|we)(?P<pre>(?: {_PRE}){{0,4}}?) "
+        rf"(?P<modal>{modal_words.pattern.pattern})(?P<obj>[^.;!?]{{0,80}})"
+    )
+    return CueSet(
+        practitioner=practitioner,
+        negation=_cue(data, "negation", file, ""),
+        doubt=_cue(client, "doubt", file, "client"),
+        reported=_cue(client, "reported", file, "client"),
+        refusal=_cue(client, "refusal", file, "client"),
+        change_question=_cue(client, "change_question", file, "client"),
+        backchannel_only=re.compile(rf"(?:{back}[\s,.!;:-]*)+"),
+        modal=modal,
+        modal_words=modal_words,
+        objects=groups["object"].pattern,
+        change=Cue("change", explain["change_phrases"], groups["change_phrases"]),
+        sustain=Cue("sustain", explain["sustain_phrases"], groups["sustain_phrases"]),
+        explain=explain,
+    )
+
+
+def _groups(
+    client: dict[str, Any], section: str, key: str, kinds: tuple[str, ...], file: str
+) -> list[tuple[str, str | None, str]]:
+    """Every pattern of a section with its kind and key, kinds in ``kinds`` order."""
+    entry = require(client, section, dict, file=file, path="client")
+    table = require(entry, key, dict, file=file, path=f"client.{section}")
+    unknown = sorted(set(table) - set(kinds))
+    if unknown:
+        raise ContentError(file, f"client.{section}.{key}.{unknown[0]}", "unknown kind")
+    where = f"client.{section}.{key}"
+    present = [kind for kind in kinds if kind in table]
+    if not present:
+        raise ContentError(file, where, "needs at least one kind")
+    return [
+        (p, kind, f"{where}.{kind}[{i}]")
+        for kind in present
+        for i, p in enumerate(_patterns(table, kind, file, where))
+    ]
+
+
+def _patterns(data: dict[str, Any], key: str, file: str, path: str) -> list[str]:
+    items = require(data, key, list, file=file, path=path)
+    where = f"{path}.{key}" if path else key
+    if not items:
+        raise ContentError(file, where, "needs at least one pattern")
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            raise ContentError(file, f"{where}[{i}]", "expected a non-empty pattern")
+    return items
+
+
+def _cue(data: dict[str, Any], name: str, file: str, path: str) -> Cue:
+    entry = require(data, name, dict, file=file, path=path)
+    where = f"{path}.{name}" if path else name
+    explain = require(entry, "explain", str, file=file, path=where)
+    phrases = _patterns(entry, "patterns", file, where)
+    keyed = [(p, None, f"{where}.patterns[{i}]") for i, p in enumerate(phrases)]
+    return Cue(name, explain, _matcher(keyed, file))
+
+
+def _matcher(patterns: list[tuple[str, str | None, str]], file: str) -> Matcher:
+    """A Matcher of ``(pattern, kind, key)``; compiling it validates the patterns, and
+    only when that fails are they compiled one by one, to name the bad one."""
+    try:
+        return Matcher([(p, kind) for p, kind, _ in patterns])
+    except re.error:
+        for p, _, key in patterns:
+            _compile(p, file, key)
+        raise ContentError(file, patterns[0][2], "the patterns do not combine") from None
+
+
+def _compile(pattern: str, file: str, key: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ContentError(file, key, f"bad pattern: {exc}") from None

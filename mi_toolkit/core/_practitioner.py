@@ -1,0 +1,223 @@
+"""Practitioner sentences: one MITI 4.2.1 behaviour code per sentence, and why.
+
+Internal to :mod:`mi_toolkit.core.coder`, which combines a turn's sentences. The
+checks run from the most specific cue to the least: fillers and greetings, confront,
+seeking collaboration, questions (by syntax, not only by "?"), reflective lead-ins,
+autonomy, affirmation, advice, information, then statements about the client.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mi_toolkit.core._cues import CueSet
+from mi_toolkit.core._matcher import Words
+from mi_toolkit.core._text import normalise
+
+__all__ = ["CODE_NAMES", "SentenceCode", "code_sentence", "content_words"]
+
+CODE_NAMES = {
+    "GI": "giving information",
+    "Persuade": "persuade",
+    "PersuadeWithPermission": "persuade with permission",
+    "Question": "question",
+    "SR": "simple reflection",
+    "CR": "complex reflection",
+    "Affirm": "affirm",
+    "Seek": "seeking collaboration",
+    "Autonomy": "emphasizing autonomy",
+    "Confront": "confront",
+    "Other": "other",
+}
+_LEAD = re.compile(
+    r"^(?:(?:and|so|but|well|okay|ok|now|then|alright|right|yeah|yes|oh|mm|hmm|sure|great|"
+    r"good|fine|fair enough|gotcha|got it|i see)\b[,.!]? ?)+"
+)
+_LEAD_BUT_SO = re.compile(
+    r"^(?:(?:and|but|well|okay|ok|now|then|alright|right|yeah|yes|oh|mm|hmm)\b[,.!]? ?)+"
+)
+_WH = re.compile(r"^(?P<wh>what|how|why|when|where|who|whom|whose|which)\b(?P<rest>.*)")
+_FREE_RELATIVE = re.compile(r"^ (?:you|i|we|they|he|she|it|that|this|your|my|the)\b")
+_AUX = re.compile(
+    r"^(?:do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|may|"
+    r"might|am)(?: not)? (?:you|i|we|it|that|this|there|they|he|she|your|anything|anyone|"
+    r"anybody|someone|somebody|something|any|the|things|people|everything|everyone)\b"
+)
+_STRONG_REFLECTION = re.compile(
+    r"^(?:(?:and|so|but|well|okay|ok|now|yeah|right|mm|hmm)[, ]+)*(?:it )?(?:sounds|seems|"
+    r"so you|you are saying|what i am hearing|i am hearing|i hear|on (?:the )?one hand|"
+    r"part of you|you feel|you are feeling|you have been feeling|you are worried)\b"
+)
+_SO_STATEMENT = re.compile(r"^so,? (?!what|how|why|when|where|who|which|do |did |are |is )")
+_WORD = re.compile(r"[a-z][a-z']+")
+_STOP_WORDS = (
+    "the and but for you your yours that this with have has had was were are is not just "
+    "really about what when where there they them then than from into like know think "
+    "would could should will can been being some any very much more most also well yeah "
+    "okay right because going get got did does doing thing things kind sort lot"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+@dataclass(frozen=True)
+class SentenceCode:
+    """The code of one sentence of a turn, and why.
+
+    ``clean`` is the text the cues were matched against; ``greeting`` is set when
+    the sentence opens a session or closes one.
+    """
+
+    text: str
+    code: str
+    reason: str
+    confidence: float
+    question_type: str | None = None
+    clean: str = ""
+    greeting: bool = False
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of ``text`` that carry meaning (for "does it echo the client?")."""
+    return frozenset(w for w in _WORD.findall(text) if len(w) > 2 and w not in _STOP)
+
+
+def code_sentence(raw: str, cues: CueSet, said: frozenset[str]) -> SentenceCode:
+    """Code one practitioner sentence; ``said`` is the last client turn's content words."""
+    text = normalise(raw)
+    words = Words(text)
+    p = cues.practitioner
+    core = _LEAD.sub("", text)
+    lead_text = _LEAD_BUT_SO.sub("", text)  # "okay, so you ..." -> "so you ..."
+    n_words = text.count(" ") + 1 if text else 0
+
+    def hit(code: str, cue: str, m: re.Match[str] | None, conf: float, **kw: bool) -> SentenceCode:
+        quoted = f" ('{m[0].strip()}')" if m is not None and m[0].strip() else ""
+        why = f"{CODE_NAMES[code]}: {p[cue].explain}{quoted}"
+        return SentenceCode(raw, code, why, conf, clean=text, **kw)
+
+    if not text or cues.backchannel_only.fullmatch(text):
+        return hit("Other", "backchannel", None, 0.9)
+    # A greeting or session remark counts when it opens the sentence (after words like
+    # "okay, well") or the sentence is short.
+    m = p["structure"].search(words)
+    if m is not None and (n_words <= 8 or m.start() <= len(text) - len(core)):
+        return hit("Other", "structure", m, 0.75, greeting=True)
+    m = p["confront"].search(words)
+    if m is not None:
+        return hit("Confront", "confront", m, 0.7)
+    m = p["seek"].search(words)
+    if m is not None:
+        return hit("Seek", "seek", m, 0.75)
+    question = _question(core, text, cues, words)
+    if question is not None:
+        return _question_code(raw, text, question, cues, said, words)
+    if _STRONG_REFLECTION.match(text):
+        return _reflection(raw, text, cues, said, "reflection_lead", 0.8, words)
+    for code, cue, conf in (
+        ("Autonomy", "autonomy", 0.8),
+        ("Affirm", "affirm", 0.75),
+        ("Persuade", "persuade", 0.75),
+        ("Persuade", "suggestion", 0.65),
+    ):
+        m = p[cue].search(words)
+        if m is not None:
+            return hit(code, cue, m, conf)
+    if p["reflection_lead"].search(words, lead_text):
+        return _reflection(raw, text, cues, said, "reflection_lead", 0.7, words)
+    mine = content_words(text)
+    echo = bool(said) and len(mine & said) * 2 >= max(len(mine), 2)
+    if echo and n_words <= 8:
+        return SentenceCode(
+            raw, "SR", "simple reflection: it echoes the client's words", 0.55, clean=text
+        )
+    m = p["information"].search(words)
+    if m is not None:
+        return hit("GI", "information", m, 0.65)
+    if _SO_STATEMENT.match(lead_text) or p["second_person"].search(words):
+        return _reflection(raw, text, cues, said, "second_person", 0.55, words)
+    if echo:
+        return SentenceCode(
+            raw, "SR", "simple reflection: it echoes the client's words", 0.5, clean=text
+        )
+    if n_words <= 3:
+        return hit("Other", "backchannel", None, 0.5)
+    # A statement with no cue at all: in counselling talk that is most often the
+    # practitioner putting the client's experience into words.
+    return _reflection(raw, text, cues, said, "feeling", 0.4, words)
+
+
+def _question(core: str, text: str, cues: CueSet, words: Words) -> tuple[str, str] | None:
+    """``(open|closed, why)`` when the sentence asks something, else None.
+
+    ``core`` is ``text`` without opening words such as "so" or "okay".
+    """
+    p = cues.practitioner
+    m = p["question_request"].search(words, core)
+    if m is not None:
+        return "open", f"a request to say more ('{m[0]}')"
+    if text.endswith("?") and p["tag"].pattern.search(text):
+        return "closed", "tag"
+    wh = _WH.match(core)
+    if wh is not None and (text.endswith("?") or not _FREE_RELATIVE.match(wh["rest"])):
+        closed = p["closed_lead"].pattern.match(core)
+        return ("closed" if closed else "open"), f"it starts with '{wh['wh']}'"
+    if _AUX.match(core):
+        return "closed", "it asks for a yes or no (verb before subject)"
+    if text.endswith("?"):
+        return "closed", "it is said as a question"
+    return None
+
+
+def _question_code(
+    raw: str,
+    text: str,
+    question: tuple[str, str],
+    cues: CueSet,
+    said: frozenset[str],
+    words: Words,
+) -> SentenceCode:
+    kind, why = question
+    p = cues.practitioner
+    if why == "tag":
+        # "So you've cut down, right?": the statement is a reflection, the tag a check.
+        stem = p["tag"].pattern.sub("", text).rstrip(" ,")
+        lead_stem = _LEAD_BUT_SO.sub("", stem)
+        if _STRONG_REFLECTION.match(stem) or p["reflection_lead"].search(Words(stem), lead_stem):
+            r = _reflection(raw, stem, cues, said, "reflection_lead", 0.6, words)
+            note = (
+                "; it ends with a tag, and said with a rising voice it may be heard as a question"
+            )
+            return SentenceCode(raw, r.code, r.reason + note, r.confidence, clean=text)
+        why = "a statement with a question tag, so it asks for a yes or no"
+    m = p["persuade"].search(words)
+    if m is not None and m[0].startswith(("why do not", "why not")):
+        reason = f"persuade: advice asked as a question ('{m[0]}')"
+        return SentenceCode(raw, "Persuade", reason, 0.6, clean=text)
+    conf = 0.9 if text.endswith("?") else 0.7
+    return SentenceCode(raw, "Question", f"{kind} question: {why}", conf, kind, clean=text)
+
+
+def _reflection(
+    raw: str, text: str, cues: CueSet, said: frozenset[str], cue: str, conf: float, words: Words
+) -> SentenceCode:
+    p = cues.practitioner
+    lead = p[cue].search(words)
+    quoted = f" ('{lead[0]}')" if lead is not None and cue not in ("feeling",) else ""
+    # Meaning is added when the feeling, emphasis or other side is the practitioner's,
+    # not words the client just used.
+    added = [
+        m[0]
+        for name in ("feeling", "complex")
+        if p[name].may_match(words)
+        for m in p[name].pattern.finditer(text)
+        if not (content_words(m[0]) and content_words(m[0]) <= said)
+    ]
+    new = len(content_words(text) - said) if said else 0
+    n_words = text.count(" ") + 1
+    if added or n_words >= 14 or new >= 3:
+        adds = f"'{added[0]}'" if added else "new meaning"
+        reason = f"complex reflection: a statement about the client{quoted} that adds {adds}"
+        return SentenceCode(raw, "CR", reason, conf, clean=text)
+    reason = f"simple reflection: a statement about the client{quoted} close to their words"
+    return SentenceCode(raw, "SR", reason, conf - 0.05, clean=text)
