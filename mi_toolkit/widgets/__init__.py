@@ -5,5 +5,6 @@ from __future__ import annotations
 from mi_toolkit.widgets.lesson import LessonBar
 from mi_toolkit.widgets.overview import ClassOverview
 from mi_toolkit.widgets.ruler import ReadinessRuler
+from mi_toolkit.widgets.transcript_coder import TranscriptCoder
 
-__all__ = ["ClassOverview", "LessonBar", "ReadinessRuler"]
+__all__ = ["ClassOverview", "LessonBar", "ReadinessRuler", "TranscriptCoder"]
