@@ -123,7 +123,9 @@ def test_read_json_file_uses_the_given_name(tmp_path: Path):
 
 
 def test_every_broken_fixture_is_listed():
-    on_disk = {p.name for p in FIXTURES.glob("broken_*.json")}
+    # The other widgets' fixtures (broken_reflection_*, ...) are tested with them.
+    others = ("broken_reflection_", "broken_sorter_", "broken_oars_")
+    on_disk = {p.name for p in FIXTURES.glob("broken_*.json") if not p.name.startswith(others)}
     assert on_disk == set(BROKEN)
 
 

@@ -300,7 +300,7 @@ def test_error_in_record_is_shown_not_raised(
         ruler.record.click()
     status = html.unescape(ruler.status.value)
     assert "Something went wrong (RuntimeError: disk on fire)" in status
-    assert "Your ratings are kept" in status
+    assert "Your work so far is kept" in status
     assert 'role="status"' in ruler.status.value
     assert ruler.value.ratings["importance"] == 6
     assert ruler.value.history == ()

@@ -57,7 +57,7 @@ def surface_errors(status_attr: str) -> Callable:
                 log.exception("mi_toolkit: error in %s", handler.__qualname__)
                 getattr(self, status_attr).value = message_html(
                     f"Something went wrong ({type(exc).__name__}: {exc}). "
-                    "Your ratings are kept; please try again.",
+                    "Your work so far is kept; please try again.",
                     kind="warning",
                 )
                 return None
