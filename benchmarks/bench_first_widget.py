@@ -115,7 +115,13 @@ def write_notebooks(folder: Path) -> None:
 
 
 def start_server(folder: Path, port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
+    # The lesson saves to the learner journal: keep it in the throw-away folder.
+    env = dict(
+        os.environ,
+        JUPYTER_PLATFORM_DIRS="1",
+        PYTHONUNBUFFERED="1",
+        MI_TOOLKIT_DATA_DIR=str(folder / "journal"),
+    )
     cmd = [
         sys.executable,
         "-m",
