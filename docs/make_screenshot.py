@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -21,8 +23,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 
 def main() -> None:
+    journal = tempfile.mkdtemp(prefix="mi-screenshot-")  # not the real learner journal
     server = subprocess.Popen(
-        [sys.executable, "-m", "mi_toolkit", "serve", "--port", str(PORT)], cwd=ROOT
+        [sys.executable, "-m", "mi_toolkit", "serve", "--port", str(PORT)],
+        cwd=ROOT,
+        env={**os.environ, "MI_TOOLKIT_DATA_DIR": journal},
     )
     try:
         for _ in range(120):
@@ -34,7 +39,9 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
             page = browser.new_page(viewport={"width": 900, "height": 2400})
-            page.goto(f"http://127.0.0.1:{PORT}/voila/render/07_readiness_rulers.ipynb")
+            page.goto(
+                f"http://127.0.0.1:{PORT}/voila/render/07_readiness_rulers.ipynb?learner=screenshot"
+            )
             page.locator(".mi-readiness-ruler").wait_for(timeout=120_000)
             page.get_by_label("The change").fill("walk to work twice a week")
             ratings = {"Importance": (5, 7), "Confidence": (3, 4), "Readiness": (4, 6)}
