@@ -19,33 +19,19 @@ from __future__ import annotations
 
 import base64
 import html
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mi_toolkit.core.journal import Entry
 from mi_toolkit.core.ruler import SCALES, RulerState, StateError, describe_history
+from mi_toolkit.report_kinds import KIND_RENDERERS, Figure, Paragraph, Table
 
 __all__ = ["Figure", "Paragraph", "Section", "Table", "build_sections", "lesson_title",
            "to_html", "to_markdown"]  # fmt: skip
 
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-
-
-@dataclass(frozen=True)
-class Table:
-    caption: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Figure:
-    png: bytes
-    alt: str
+log = logging.getLogger("mi_toolkit")
 
 
 @dataclass
@@ -92,8 +78,10 @@ def _ruler_blocks(state: dict) -> list[Paragraph | Table | Figure]:
     return blocks
 
 
+# kind -> layout; the practice activities' layouts live in mi_toolkit.report_kinds
 RENDERERS: dict[str, Callable[[dict], list[Paragraph | Table | Figure]]] = {
     "readiness_ruler": _ruler_blocks,
+    **KIND_RENDERERS,
 }
 
 
@@ -108,6 +96,9 @@ def build_sections(entries: list[Entry]) -> list[Section]:
                 raise StateError(f"no report layout for activity kind {entry.kind!r}")
             section.blocks = render(entry.state)
         except (StateError, KeyError, TypeError, ValueError) as exc:
+            section.blocks = [Paragraph(f"This activity could not be shown in full ({exc}).")]
+        except Exception as exc:  # noqa: BLE001 - one odd activity must not lose the report
+            log.exception("mi_toolkit: the report layout for %r failed", entry.kind)
             section.blocks = [Paragraph(f"This activity could not be shown in full ({exc}).")]
         section.blocks.append(Paragraph(f"Last saved: {entry.saved_at}"))
         sections.append(section)

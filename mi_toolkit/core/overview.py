@@ -4,7 +4,9 @@ Work comes from a folder of export files (``mi-work-NAME.json``, downloaded by
 learners with "Download my work") or, on a shared server, from the journal.
 Files that cannot be used are never fatal: each is listed with the reason and
 skipped. Each activity kind is summarised by an :class:`ActivityKind` in a small
-registry; kinds nobody registered are counted per learner, never an error.
+registry (the practice activities are described in
+:mod:`mi_toolkit.core.overview_kinds`); kinds nobody registered are counted per
+learner, never an error.
 
 Example::
 
@@ -22,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +33,7 @@ from typing import NamedTuple
 from mi_toolkit.core.exchange import ExportError, read_export_file
 from mi_toolkit.core.identity import clean_learner_name
 from mi_toolkit.core.journal import Entry, Journal
+from mi_toolkit.core.overview_kinds import KINDS, ActivityKind, Cell, Column, KindSummary
 from mi_toolkit.core.ruler import SCALES, RulerState, StateError
 
 __all__ = ["ENV_CLASS_DIR", "MAX_FILE_BYTES", "MAX_FILES", "ActivityKind", "ClassData",
@@ -204,40 +207,6 @@ def _newest_per_activity(
 
 # ---------------------------------------------------------------- the kind registry
 
-Cell = int | str | None
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the per-learner table: a key into :attr:`LearnerRow.cells`."""
-
-    key: str
-    heading: str
-
-
-@dataclass(frozen=True)
-class KindSummary:
-    """What one kind says about one learner: table cells, and entries it could not read."""
-
-    cells: Mapping[str, Cell]
-    problems: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ActivityKind:
-    """How the overview summarises one activity kind (the ``kind`` in saved state).
-
-    ``summarize`` gets all of one learner's entries of this kind (maybe none) and
-    returns a value for each of ``columns``. To add a kind, write that function
-    and call :func:`register_kind` (see the readiness ruler below).
-    """
-
-    kind: str
-    label: str
-    columns: tuple[Column, ...]
-    summarize: Callable[[Sequence[Entry]], KindSummary]
-
-
 _KINDS: dict[str, ActivityKind] = {}
 
 
@@ -292,6 +261,8 @@ RULER = register_kind(
         summarize=_summarize_rulers,
     )
 )
+for _spec in KINDS:  # reflection builder, change-talk sorter, OARS, transcript coder
+    register_kind(_spec)
 
 
 # ---------------------------------------------------------------- summaries
@@ -318,7 +289,8 @@ class ClassSummary:
 
 def summarize_class(data: ClassData) -> ClassSummary:
     """A row per learner and the ruler distributions, from :class:`ClassData`."""
-    kinds = registered_kinds()
+    used = {e.kind for entries in data.learners.values() for e in entries}
+    kinds = tuple(k for k in registered_kinds() if k.kind in used or not k.hide_when_unused)
     rows = []
     for learner, entries in data.learners.items():
         cells: dict[str, Cell] = {}
