@@ -68,6 +68,17 @@ def test_all_core_modules_and_plots_together(tmp_path: Path) -> None:
 
 
 def test_the_check_can_see_an_import(tmp_path: Path) -> None:
-    """Control: the widgets package does load ipywidgets, and the probe notices."""
-    loaded = _loaded_after_import(["mi_toolkit.widgets"], tmp_path)
+    """Control: a widget module does load ipywidgets, and the probe notices."""
+    loaded = _loaded_after_import(["mi_toolkit.widgets.ruler"], tmp_path)
     assert loaded["ipywidgets"] is True
+
+
+def test_lazy_package_exports_resolve_and_unknown_names_fail() -> None:
+    import mi_toolkit.core
+    import mi_toolkit.widgets
+
+    for package in (mi_toolkit.core, mi_toolkit.widgets):
+        for name in package.__all__:
+            assert getattr(package, name) is not None
+        with pytest.raises(AttributeError):
+            package.no_such_name  # noqa: B018

@@ -1,52 +1,48 @@
-"""Pure MI logic and learner state. Nothing in here imports ipywidgets or IPython."""
+"""Pure MI logic and learner state. Nothing in here imports ipywidgets or IPython.
+
+Names are imported from their modules on first use (PEP 562), so importing one
+core module does not load the coder, the MITI summary and the rest.
+"""
 
 from __future__ import annotations
 
-from mi_toolkit.core.coder import Coding, code_transcript, code_utterance
-from mi_toolkit.core.content import ContentError, load_content
-from mi_toolkit.core.miti import MitiSummary
-from mi_toolkit.core.ruler import (
-    SCALES,
-    RulerPrompts,
-    RulerRecord,
-    RulerState,
-    StateError,
-    clean_change_name,
-    describe_history,
-    follow_ups,
-    load_ruler_prompts,
-    question_for,
-)
-from mi_toolkit.core.transcript import (
-    Transcript,
-    TranscriptError,
-    Utterance,
-    load_corpus,
-    parse_transcripts,
-    read_transcripts,
-)
+import importlib
+from typing import Any
 
-__all__ = [
-    "SCALES",
-    "Coding",
-    "ContentError",
-    "MitiSummary",
-    "RulerPrompts",
-    "RulerRecord",
-    "RulerState",
-    "StateError",
-    "Transcript",
-    "TranscriptError",
-    "Utterance",
-    "clean_change_name",
-    "code_transcript",
-    "code_utterance",
-    "describe_history",
-    "follow_ups",
-    "load_content",
-    "load_corpus",
-    "load_ruler_prompts",
-    "parse_transcripts",
-    "question_for",
-    "read_transcripts",
-]
+_WHERE = {
+    "Coding": "mi_toolkit.core.coder",
+    "ContentError": "mi_toolkit.core.content",
+    "MitiSummary": "mi_toolkit.core.miti",
+    "RulerPrompts": "mi_toolkit.core.ruler",
+    "RulerRecord": "mi_toolkit.core.ruler",
+    "RulerState": "mi_toolkit.core.ruler",
+    "SCALES": "mi_toolkit.core.ruler",
+    "StateError": "mi_toolkit.core.ruler",
+    "Transcript": "mi_toolkit.core.transcript",
+    "TranscriptError": "mi_toolkit.core.transcript",
+    "Utterance": "mi_toolkit.core.transcript",
+    "clean_change_name": "mi_toolkit.core.ruler",
+    "code_transcript": "mi_toolkit.core.coder",
+    "code_utterance": "mi_toolkit.core.coder",
+    "describe_history": "mi_toolkit.core.ruler",
+    "follow_ups": "mi_toolkit.core.ruler",
+    "load_content": "mi_toolkit.core.content",
+    "load_corpus": "mi_toolkit.core.transcript",
+    "load_ruler_prompts": "mi_toolkit.core.ruler",
+    "parse_transcripts": "mi_toolkit.core.transcript",
+    "question_for": "mi_toolkit.core.ruler",
+    "read_transcripts": "mi_toolkit.core.transcript",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'mi_toolkit.core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,21 +1,33 @@
-"""Views: stock ipywidgets composed into MI practice widgets, bound to core models."""
+"""Views: stock ipywidgets composed into MI practice widgets, bound to core models.
+
+Widgets are imported on first use (PEP 562), so a lesson that shows a ruler does
+not pay for the transcript coder's or the overview's imports.
+"""
 
 from __future__ import annotations
 
-from mi_toolkit.widgets.lesson import LessonBar
-from mi_toolkit.widgets.oars import OarsPractice
-from mi_toolkit.widgets.overview import ClassOverview
-from mi_toolkit.widgets.reflection import ReflectionBuilder
-from mi_toolkit.widgets.ruler import ReadinessRuler
-from mi_toolkit.widgets.sorter import ChangeTalkSorter
-from mi_toolkit.widgets.transcript_coder import TranscriptCoder
+import importlib
+from typing import Any
 
-__all__ = [
-    "ChangeTalkSorter",
-    "ClassOverview",
-    "LessonBar",
-    "OarsPractice",
-    "ReadinessRuler",
-    "ReflectionBuilder",
-    "TranscriptCoder",
-]
+_WHERE = {
+    "ChangeTalkSorter": "mi_toolkit.widgets.sorter",
+    "ClassOverview": "mi_toolkit.widgets.overview",
+    "LessonBar": "mi_toolkit.widgets.lesson",
+    "OarsPractice": "mi_toolkit.widgets.oars",
+    "ReadinessRuler": "mi_toolkit.widgets.ruler",
+    "ReflectionBuilder": "mi_toolkit.widgets.reflection",
+    "TranscriptCoder": "mi_toolkit.widgets.transcript_coder",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'mi_toolkit.widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
