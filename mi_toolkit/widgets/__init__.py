@@ -12,11 +12,13 @@ from typing import Any
 _WHERE = {
     "ChangeTalkSorter": "mi_toolkit.widgets.sorter",
     "ClassOverview": "mi_toolkit.widgets.overview",
+    "DiscrepancyWorksheet": "mi_toolkit.widgets.discrepancy",
     "LessonBar": "mi_toolkit.widgets.lesson",
     "OarsPractice": "mi_toolkit.widgets.oars",
     "ReadinessRuler": "mi_toolkit.widgets.ruler",
     "ReflectionBuilder": "mi_toolkit.widgets.reflection",
     "TranscriptCoder": "mi_toolkit.widgets.transcript_coder",
+    "ValuesCardSort": "mi_toolkit.widgets.values",
 }
 __all__ = sorted(_WHERE)
 
