@@ -15,6 +15,7 @@ _WHERE = {
     "DiscrepancyWorksheet": "mi_toolkit.widgets.discrepancy",
     "LessonBar": "mi_toolkit.widgets.lesson",
     "OarsPractice": "mi_toolkit.widgets.oars",
+    "PracticeConversation": "mi_toolkit.widgets.conversation",
     "ReadinessRuler": "mi_toolkit.widgets.ruler",
     "ReflectionBuilder": "mi_toolkit.widgets.reflection",
     "TranscriptCoder": "mi_toolkit.widgets.transcript_coder",
