@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from mi_toolkit.core.journal import Entry
 from mi_toolkit.core.ruler import SCALES, RulerState, StateError, describe_history
 from mi_toolkit.report_kinds import KIND_RENDERERS, Figure, Paragraph, Table
+from mi_toolkit.report_practice import PRACTICE_RENDERERS, saved_fields
 
 __all__ = ["Figure", "Paragraph", "Section", "Table", "build_sections", "lesson_title",
            "to_html", "to_markdown"]  # fmt: skip
@@ -82,6 +83,7 @@ def _ruler_blocks(state: dict) -> list[Paragraph | Table | Figure]:
 RENDERERS: dict[str, Callable[[dict], list[Paragraph | Table | Figure]]] = {
     "readiness_ruler": _ruler_blocks,
     **KIND_RENDERERS,
+    **PRACTICE_RENDERERS,
 }
 
 
@@ -92,9 +94,16 @@ def build_sections(entries: list[Entry]) -> list[Section]:
         section = Section(f"{lesson_title(entry.lesson)}: {entry.activity}")
         render = RENDERERS.get(entry.kind)
         try:
-            if render is None:
-                raise StateError(f"no report layout for activity kind {entry.kind!r}")
-            section.blocks = render(entry.state)
+            if render is None:  # still hand in what was saved, field by field
+                section.blocks = [
+                    Paragraph(
+                        f"This activity could not be shown in full (no report layout for "
+                        f"activity kind {entry.kind!r}); here is what was saved."
+                    ),
+                    saved_fields(entry.state),
+                ]
+            else:
+                section.blocks = render(entry.state)
         except (StateError, KeyError, TypeError, ValueError) as exc:
             section.blocks = [Paragraph(f"This activity could not be shown in full ({exc}).")]
         except Exception as exc:  # noqa: BLE001 - one odd activity must not lose the report

@@ -10,12 +10,17 @@ import importlib
 from typing import Any
 
 _WHERE = {
+    "ChangePlan": "mi_toolkit.widgets.change_plan",
     "ChangeTalkSorter": "mi_toolkit.widgets.sorter",
     "ClassOverview": "mi_toolkit.widgets.overview",
+    "CommonGround": "mi_toolkit.widgets.common_ground",
+    "CourseMap": "mi_toolkit.widgets.course",
+    "DecisionalBalance": "mi_toolkit.widgets.balance",
     "DiscrepancyWorksheet": "mi_toolkit.widgets.discrepancy",
     "LessonBar": "mi_toolkit.widgets.lesson",
     "OarsPractice": "mi_toolkit.widgets.oars",
     "PracticeConversation": "mi_toolkit.widgets.conversation",
+    "Quiz": "mi_toolkit.widgets.quiz",
     "ReadinessRuler": "mi_toolkit.widgets.ruler",
     "ReflectionBuilder": "mi_toolkit.widgets.reflection",
     "TranscriptCoder": "mi_toolkit.widgets.transcript_coder",
