@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mi_toolkit import __version__, code_command, export_command
+from mi_toolkit import __version__, code_command, export_command, student_copy
 from mi_toolkit import serve as _serve
 
 __all__ = ["main"]
@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open a browser tab")
     code_command.add_parser(sub)
     export_command.add_parsers(sub)
+    student_copy.add_parser(sub)
     return parser
 
 
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         return export_command.run_export(args)
     if args.command == "import":
         return export_command.run_import(args)
+    if args.command == "student-copy":
+        return student_copy.run(args)
     if args.command == "serve":
         options = _serve.ServeOptions(
             root=args.root,

@@ -10,7 +10,10 @@ What ``mi-toolkit serve`` sets, and why:
   kernel behind (voila issue 1458). XSRF protection stays on;
 - idle kernels culled (``MappingKernelManager.cull_idle_timeout``), for pages
   whose close request never arrives (a crashed browser, a phone that suspends the
-  tab). Kernels with an open page are connected and are never culled.
+  tab). Kernels with an open page are connected and are never culled;
+- cells tagged ``solution`` removed from the page (nbconvert's
+  ``TagRemovePreprocessor``), so exercise notebooks can carry instructor model
+  answers that learners never see. Voila never serves ``.ipynb`` files themselves.
 
 Defaults are given as a traitlets Config, so a ``voila.json`` in the working
 directory overrides them, and command-line options override both.
@@ -28,6 +31,7 @@ DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
 DEFAULT_CULL_IDLE_TIMEOUT = 600
 DEFAULT_CULL_INTERVAL = 60
+SOLUTION_TAG = "solution"
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,12 @@ def voila_defaults() -> dict[str, dict[str, Any]]:
             "cull_idle_timeout": DEFAULT_CULL_IDLE_TIMEOUT,
             "cull_interval": DEFAULT_CULL_INTERVAL,
             "cull_connected": False,
+        },
+        # nbconvert's preprocessor, run by Voila's exporter: cells tagged
+        # "solution" (instructor model answers) never reach the page.
+        "TagRemovePreprocessor": {
+            "remove_cell_tags": [SOLUTION_TAG],
+            "enabled": True,
         },
     }
 

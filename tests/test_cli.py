@@ -77,6 +77,7 @@ def test_defaults_cull_idle_kernels_but_not_connected_ones():
 def test_defaults_name_real_traits():
     """A typo in a trait name would be silently ignored by traitlets: catch it here."""
     from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+    from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
     from voila.configuration import VoilaConfiguration
 
@@ -84,6 +85,7 @@ def test_defaults_name_real_traits():
     classes = {
         "VoilaConfiguration": VoilaConfiguration,
         "MappingKernelManager": MappingKernelManager,
+        "TagRemovePreprocessor": TagRemovePreprocessor,
     }
     assert set(defaults) == set(classes)
     for name, cls in classes.items():
@@ -92,6 +94,9 @@ def test_defaults_name_real_traits():
     assert configured.strip_sources is True
     assert configured.show_tracebacks is False
     assert configured.prelaunch_hook is set_xsrf_cookie
+    remover = TagRemovePreprocessor(config=Config(defaults))
+    assert remover.remove_cell_tags == {"solution"}
+    assert remover.enabled is True
 
 
 def test_defaults_are_a_fresh_copy():
