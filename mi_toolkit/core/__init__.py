@@ -6,8 +6,7 @@ core module does not load the coder, the MITI summary and the rest.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mi_toolkit._lazy import lazy_exports
 
 _WHERE = {
     "Coding": "mi_toolkit.core.coder",
@@ -36,13 +35,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'mi_toolkit.core' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, globals())

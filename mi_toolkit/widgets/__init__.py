@@ -6,8 +6,7 @@ not pay for the transcript coder's or the overview's imports.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mi_toolkit._lazy import lazy_exports
 
 _WHERE = {
     "ChangePlan": "mi_toolkit.widgets.change_plan",
@@ -29,13 +28,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'mi_toolkit.widgets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, globals())
