@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mi_toolkit.core._practice import Reader
-from mi_toolkit.core.content import load_content, read_json_file
+from mi_toolkit.core.content import read_content
 
 __all__ = ["MAX_PARTIES", "Case", "CommonGroundContent", "Objective", "Party", "load_cases"]
 
@@ -88,11 +88,7 @@ class CommonGroundContent:
 
 def load_cases(path: str | Path | None = None) -> CommonGroundContent:
     """Load and validate the common-ground cases (packaged, or the file at ``path``)."""
-    if path is None:
-        data, name = load_content(_FILE), _FILE
-    else:
-        name = Path(path).name
-        data = read_json_file(path, name=name)
+    data, name = read_content(_FILE, path)
     r = Reader(name, SCHEMA_VERSION)
     r.check_version(data)
     cases = tuple(_case(r, e, f"cases[{i}]") for i, e in enumerate(_cases(r, data)))

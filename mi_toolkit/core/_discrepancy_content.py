@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mi_toolkit.core._practice import Reader
-from mi_toolkit.core.content import load_content, read_json_file
+from mi_toolkit.core.content import read_content
 
 __all__ = ["FITS", "OWNERS", "Case", "CaseValue", "DiscrepancyContent", "load_discrepancy"]
 
@@ -67,10 +67,7 @@ class DiscrepancyContent:
 
 def load_discrepancy(path: str | Path | None = None) -> DiscrepancyContent:
     """Load and validate ``discrepancy_cases.json`` (packaged, or the file at ``path``)."""
-    if path is None:
-        return _parse(load_content(FILE), FILE)
-    name = Path(path).name
-    return _parse(read_json_file(path, name=name), name)
+    return _parse(*read_content(FILE, path))
 
 
 def _template(r: Reader, text: str, key: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mi_toolkit.core._practice import CueList, Reader
-from mi_toolkit.core.content import load_content, read_json_file
+from mi_toolkit.core.content import read_content
 
 __all__ = [
     "CLASSES",
@@ -124,10 +124,7 @@ class OarsContent:
 
 def load_oars_content(path: str | Path | None = None) -> OarsContent:
     """Load and validate ``oars_vignettes.json`` (packaged, or the file at ``path``)."""
-    if path is None:
-        return _parse(load_content(FILE), FILE)
-    name = Path(path).name
-    return _parse(read_json_file(path, name=name), name)
+    return _parse(*read_content(FILE, path))
 
 
 def _parse(data: dict[str, Any], file: str) -> OarsContent:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mi_toolkit.core._practice import CueList, Reader
-from mi_toolkit.core.content import load_content, read_json_file
+from mi_toolkit.core.content import read_content
 
 __all__ = ["CaseClient", "PlanContent", "load_plan_content"]
 
@@ -57,11 +57,7 @@ class PlanContent:
 
 def load_plan_content(path: str | Path | None = None) -> PlanContent:
     """Load and validate the change-plan content (packaged, or the file at ``path``)."""
-    if path is None:
-        data, name = load_content(_FILE), _FILE
-    else:
-        name = Path(path).name
-        data = read_json_file(path, name=name)
+    data, name = read_content(_FILE, path)
     r = Reader(name, SCHEMA_VERSION)
     r.check_version(data)
     values = r.texts(data, "values")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mi_toolkit.core._practice import CueList, Reader
-from mi_toolkit.core.content import load_content, read_json_file
+from mi_toolkit.core.content import read_content
 
 __all__ = [
     "CUE_KEYS",
@@ -146,10 +146,7 @@ class ReflectionContent:
 
 def load_reflection_content(path: str | Path | None = None) -> ReflectionContent:
     """Load and validate ``reflection_statements.json`` (packaged, or the file at ``path``)."""
-    if path is None:
-        return _parse(load_content(FILE), FILE)
-    name = Path(path).name
-    return _parse(read_json_file(path, name=name), name)
+    return _parse(*read_content(FILE, path))
 
 
 def _parse(data: dict[str, Any], file: str) -> ReflectionContent:

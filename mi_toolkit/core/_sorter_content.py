@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mi_toolkit.core._practice import Reader
-from mi_toolkit.core.content import load_content, read_json_file
+from mi_toolkit.core.content import read_content
 
 __all__ = [
     "DARN_CAT",
@@ -95,10 +95,7 @@ class DeckContent:
 
 def load_deck(path: str | Path | None = None) -> DeckContent:
     """Load and validate ``change_talk_deck.json`` (packaged, or the file at ``path``)."""
-    if path is None:
-        return _parse(load_content(FILE), FILE)
-    name = Path(path).name
-    return _parse(read_json_file(path, name=name), name)
+    return _parse(*read_content(FILE, path))
 
 
 def _labels(r: Reader, data: dict[str, Any], key: str, names: tuple[str, ...]) -> dict:

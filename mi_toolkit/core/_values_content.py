@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mi_toolkit.core._practice import Reader
-from mi_toolkit.core.content import PACKAGE, ContentError, load_content, read_json_file
+from mi_toolkit.core.content import PACKAGE, ContentError, read_content
 
 __all__ = ["PILES", "ValueCard", "ValuesContent", "load_value_cards", "load_values_content"]
 
@@ -116,11 +116,7 @@ def load_values_content(
     path: str | Path | None = None, *, cards_path: str | Path | None = None
 ) -> ValuesContent:
     """Load and validate the card sort (packaged files, or files at the given paths)."""
-    if path is None:
-        data, name = load_content(SORT_FILE), SORT_FILE
-    else:
-        name = Path(path).name
-        data = read_json_file(path, name=name)
+    data, name = read_content(SORT_FILE, path)
     return _parse(data, name, load_value_cards(cards_path))
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from mi_toolkit.core._plan_text import keep_text
 from mi_toolkit.core._practice import Reader, StateError, fill, state_header, text_field
-from mi_toolkit.core.content import load_content, read_json_file
+from mi_toolkit.core.content import read_content
 from mi_toolkit.core.ruler import clean_change_name
 
 __all__ = [
@@ -71,11 +71,7 @@ class BalanceContent:
 
 def load_balance_content(path: str | Path | None = None) -> BalanceContent:
     """Load and validate ``decisional_balance.json`` (packaged, or the file at ``path``)."""
-    if path is None:
-        data, name = load_content(_FILE), _FILE
-    else:
-        name = Path(path).name
-        data = read_json_file(path, name=name)
+    data, name = read_content(_FILE, path)
     r = Reader(name, SCHEMA_VERSION)
     r.check_version(data)
     raw_cells = r.obj(r.get(data, "cells", dict), "cells")

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ContentError", "load_content", "read_json_file"]
+__all__ = ["ContentError", "load_content", "read_content", "read_json_file"]
 
 PACKAGE = "mi_toolkit.content"
 
@@ -58,6 +58,17 @@ def load_content(name: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ContentError(name, "", f"not UTF-8 text (byte {exc.start})") from None
     return _parse(text, name)
+
+
+def read_content(default: str, path: str | Path | None = None) -> tuple[dict[str, Any], str]:
+    """The packaged file ``default``, or the file at ``path``: ``(data, file name)``.
+
+    The name is what error messages quote, so a learner-supplied file is named as such.
+    """
+    if path is None:
+        return load_content(default), default
+    name = Path(path).name
+    return read_json_file(path, name=name), name
 
 
 def load_text(name: str) -> str:

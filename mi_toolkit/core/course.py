@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from mi_toolkit.core.content import ContentError, load_content, read_json_file, require
+from mi_toolkit.core.content import ContentError, read_content, require
 from mi_toolkit.core.quiz import QuizState, load_quizzes, score
 from mi_toolkit.core.ruler import StateError
 
@@ -86,11 +86,7 @@ class LessonProgress:
 
 def load_course(path: str | Path | None = None) -> Course:
     """Load and validate ``course.json`` (the packaged one, or a file at ``path``)."""
-    if path is None:
-        data, name = load_content(_FILE), _FILE
-    else:
-        name = Path(path).name
-        data = read_json_file(path, name=name)
+    data, name = read_content(_FILE, path)
     return _parse(data, name)
 
 

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mi_toolkit.core.content import ContentError, load_content, read_json_file, require
+from mi_toolkit.core.content import ContentError, read_content, require
 
 __all__ = [
     "MAX_CHANGE_CHARS",
@@ -85,11 +85,7 @@ class RulerPrompts:
 
 def load_ruler_prompts(path: str | Path | None = None) -> RulerPrompts:
     """Load and validate ``rulers.json`` (the packaged one, or a file at ``path``)."""
-    if path is None:
-        data, name = load_content(_FILE), _FILE
-    else:
-        name = Path(path).name
-        data = read_json_file(path, name=name)
+    data, name = read_content(_FILE, path)
     return _parse_prompts(data, name)
 
 
