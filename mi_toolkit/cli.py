@@ -46,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"how often to look for idle kernels (default {_serve.DEFAULT_CULL_INTERVAL})",
     )
+    serve.add_argument(
+        "--pool-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"kernels kept started and ready for each notebook, so a page opens sooner "
+        f"(default {_serve.DEFAULT_POOL_SIZE}; 0 turns the pool off)",
+    )
     serve.add_argument("--open", action="store_true", help="open a browser tab")
     code_command.add_parser(sub)
     export_command.add_parsers(sub)
@@ -70,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             ip=args.ip,
             cull_idle_timeout=args.cull_idle_timeout,
             cull_interval=args.cull_interval,
+            pool_size=args.pool_size,
             open_browser=args.open,
         )
         try:

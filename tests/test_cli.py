@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 import mi_toolkit
 from mi_toolkit import serve
 from mi_toolkit.cli import main
-from mi_toolkit.serve import ServeOptions, set_xsrf_cookie, voila_argv, voila_defaults
+from mi_toolkit.serve import ServeOptions, classroom_voila, kernel_env, voila_argv, voila_defaults
 
 # ---------------------------------------------------------------- voila_argv
 
@@ -59,11 +60,34 @@ def test_argv_keeps_an_explicit_zero_timeout():
 # ---------------------------------------------------------------- voila_defaults
 
 
-def test_defaults_hide_sources_and_tracebacks_and_set_the_cookie_hook():
+def test_defaults_hide_sources_and_tracebacks_and_preheat_a_pool():
     config = voila_defaults()["VoilaConfiguration"]
     assert config["strip_sources"] is True
     assert config["show_tracebacks"] is False
-    assert config["prelaunch_hook"] is set_xsrf_cookie
+    assert config["preheat_kernel"] is True
+    assert config["default_pool_size"] == serve.DEFAULT_POOL_SIZE >= 1
+    # Voila refuses a prelaunch hook together with a pool; the cookie is set by
+    # the page handler instead (classroom_voila).
+    assert "prelaunch_hook" not in config
+
+
+def test_argv_pool_size_zero_turns_preheating_off():
+    argv = voila_argv(ServeOptions(pool_size=0))
+    assert "--VoilaConfiguration.preheat_kernel=False" in argv
+    assert "--VoilaConfiguration.default_pool_size=0" in argv
+    argv = voila_argv(ServeOptions(pool_size=3))
+    assert "--VoilaConfiguration.preheat_kernel=True" in argv
+    assert "--VoilaConfiguration.default_pool_size=3" in argv
+    assert not any("pool" in arg for arg in voila_argv(ServeOptions()))
+
+
+@pytest.mark.parametrize("ip", ["127.0.0.1", "0.0.0.0", "localhost", "::"])
+def test_preheated_kernels_find_the_server_on_loopback(ip: str):
+    assert kernel_env(ServeOptions(ip=ip)) == {}
+
+
+def test_preheated_kernels_are_told_a_specific_address():
+    assert kernel_env(ServeOptions(ip="192.168.1.20")) == {"VOILA_APP_IP": "192.168.1.20"}
 
 
 def test_defaults_cull_idle_kernels_but_not_connected_ones():
@@ -93,7 +117,7 @@ def test_defaults_name_real_traits():
     configured = VoilaConfiguration(config=Config(defaults))
     assert configured.strip_sources is True
     assert configured.show_tracebacks is False
-    assert configured.prelaunch_hook is set_xsrf_cookie
+    assert configured.preheat_kernel is True
     remover = TagRemovePreprocessor(config=Config(defaults))
     assert remover.remove_cell_tags == {"solution"}
     assert remover.enabled is True
@@ -105,32 +129,38 @@ def test_defaults_are_a_fresh_copy():
     assert voila_defaults()["VoilaConfiguration"]["strip_sources"] is True
 
 
-# ---------------------------------------------------------------- xsrf hook
+# ---------------------------------------------------------------- xsrf cookie
 
 
-class FakeHandler:
-    """Stands in for tornado's RequestHandler: records reads of ``xsrf_token``."""
+def test_lesson_pages_are_served_by_a_handler_that_sets_the_xsrf_cookie(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
 
-    def __init__(self) -> None:
-        self.reads = 0
+    other = object()
+    stock = [("/voila/render/(.*)", TornadoVoilaHandler, {"config": None}), ("/x", other)]
+    monkeypatch.setattr(Voila, "init_handlers", lambda self: list(stock))
+    app = classroom_voila()
+    assert issubclass(app, Voila)
+    (page, kept) = app.init_handlers(object.__new__(app))
+    assert kept == ("/x", other)
+    assert page[0] == "/voila/render/(.*)" and page[2] == {"config": None}
+    assert issubclass(page[1], TornadoVoilaHandler) and page[1] is not TornadoVoilaHandler
 
-    @property
-    def xsrf_token(self) -> bytes:
-        self.reads += 1
-        return b"token"
+    reads: list[bool] = []
+    calls: list[str | None] = []
 
+    async def stock_get(self, path=None):
+        assert reads, "the cookie must be set before Voila starts the page"
+        calls.append(path)
 
-def test_set_xsrf_cookie_reads_the_token():
-    handler = FakeHandler()
-    # called the way Voila calls a prelaunch hook
-    result = set_xsrf_cookie(handler, notebook={"cells": []}, cwd="/tmp")
-    assert handler.reads == 1
-    assert result is None  # returning a notebook would replace the lesson
-
-
-def test_set_xsrf_cookie_fails_loudly_without_a_token():
-    with pytest.raises(AttributeError):
-        set_xsrf_cookie(object())
+    monkeypatch.setattr(TornadoVoilaHandler, "get", stock_get)
+    monkeypatch.setattr(page[1], "xsrf_token", property(lambda self: reads.append(True)))
+    handler = object.__new__(page[1])  # no request needed for what get() touches first
+    asyncio.run(handler.get("07_readiness_rulers.ipynb"))
+    assert reads == [True]
+    assert calls == ["07_readiness_rulers.ipynb"]
 
 
 # ---------------------------------------------------------------- cli
@@ -153,7 +183,9 @@ def test_serve_hands_options_and_defaults_to_voila(tmp_path: Path, monkeypatch: 
     from voila.app import Voila
 
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(Voila, "launch_instance", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(
+        Voila, "launch_instance", classmethod(lambda cls, **kwargs: calls.append(kwargs))
+    )
     code = main(
         [
             "serve",
@@ -177,7 +209,7 @@ def test_serve_hands_options_and_defaults_to_voila(tmp_path: Path, monkeypatch: 
         "--MappingKernelManager.cull_idle_timeout=30",
     ]
     config = call["config"]
-    assert config.VoilaConfiguration.prelaunch_hook is set_xsrf_cookie
+    assert config.VoilaConfiguration.preheat_kernel is True
     assert config.MappingKernelManager.cull_connected is False
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import re
 import sqlite3
 import time
@@ -366,3 +367,36 @@ def test_sign_in_clears_old_downloads(journal: Journal):
     bar.name.value = "bo"
     bar.switch.click()
     assert bar.downloads.value == ""
+
+
+def test_page_environ_waits_for_the_request_once_in_a_preheated_kernel(monkeypatch, tmp_path):
+    import voila.utils
+
+    from mi_toolkit.widgets import _common
+
+    waits: list[bool] = []
+
+    def fake_wait() -> None:  # what Voila does: put the request into the environment
+        waits.append(True)
+        monkeypatch.setenv("QUERY_STRING", "learner=pooled")
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", fake_wait)
+    monkeypatch.setattr(_common, "_request_seen", False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    bar = LessonBar("pool_check", journal=Journal(tmp_path / FILE_NAME))
+    assert bar.learner.name == "pooled"
+    LessonBar("pool_check", journal=Journal(tmp_path / FILE_NAME))
+    assert waits == [True]  # a second widget in the same kernel does not wait again
+
+
+def test_page_environ_does_not_wait_outside_a_pool(monkeypatch):
+    import voila.utils
+
+    from mi_toolkit.widgets import _common
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", lambda: pytest.fail("waited"))
+    monkeypatch.setattr(_common, "_request_seen", False)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    assert _common.page_environ()["PATH"] == os.environ["PATH"]

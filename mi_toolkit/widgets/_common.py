@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +16,31 @@ from mi_toolkit.core.content import load_text
 
 log = logging.getLogger("mi_toolkit")
 
-__all__ = ["esc", "message_html", "stylesheet", "surface_errors"]
+__all__ = ["esc", "message_html", "page_environ", "stylesheet", "surface_errors"]
+
+
+_PREHEAT = "VOILA_PREHEAT"
+_request_lock = threading.Lock()
+_request_seen = False
+
+
+def page_environ() -> dict[str, str]:
+    """The kernel's environment once the page's request is known (``QUERY_STRING``...).
+
+    A kernel from ``mi-toolkit serve``'s preheated pool starts, and runs the
+    lesson, before any learner asks for the page; Voila hands it the request
+    (and with it ``?learner=``) later. Here the first caller waits for that
+    (``voila.utils.wait_for_request``), once per kernel; everywhere else (a
+    normal Voila kernel, JupyterLab, tests) it returns at once.
+    """
+    global _request_seen
+    with _request_lock:
+        if not _request_seen and os.environ.get(_PREHEAT) == "True":
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+            _request_seen = True
+    return dict(os.environ)
 
 
 def esc(text: str) -> str:

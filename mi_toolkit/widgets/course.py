@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -12,7 +11,7 @@ import ipywidgets as widgets
 from mi_toolkit.core.course import Course, available_files, course_progress, load_course
 from mi_toolkit.core.identity import Learner, current_learner
 from mi_toolkit.core.journal import Journal
-from mi_toolkit.widgets._common import esc, stylesheet, surface_errors
+from mi_toolkit.widgets._common import esc, page_environ, stylesheet, surface_errors
 from mi_toolkit.widgets.lesson import LessonBar
 from mi_toolkit.widgets.quiz import curriculum_stylesheet
 
@@ -51,7 +50,7 @@ class CourseMap(widgets.VBox):
         self.course = course or load_course()
         self.folder = Path.cwd() if folder is None else Path(folder)
         self.journal = journal or (bar.journal if bar is not None else Journal())
-        env = dict(os.environ if environ is None else environ)
+        env = page_environ() if environ is None else dict(environ)
         self._learner = learner or current_learner(env)
         self.lessons = widgets.HTML()
         self.summary = widgets.HTML()

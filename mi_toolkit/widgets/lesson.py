@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import base64
 import json
-import os
 import re
 import threading
 import weakref
@@ -17,7 +16,13 @@ from mi_toolkit.core.exchange import ExportError, export_document, read_document
 from mi_toolkit.core.identity import Learner, clean_learner_name, current_learner
 from mi_toolkit.core.journal import Journal
 from mi_toolkit.core.ruler import StateError
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
+from mi_toolkit.widgets._common import (
+    esc,
+    message_html,
+    page_environ,
+    stylesheet,
+    surface_errors,
+)
 
 __all__ = ["LessonBar"]
 
@@ -50,7 +55,8 @@ class LessonBar(widgets.VBox):
     ) -> None:
         self.lesson = lesson
         self.journal = journal if journal is not None else Journal()
-        self.learner = learner or current_learner(dict(os.environ if environ is None else environ))
+        env = page_environ() if environ is None else dict(environ)
+        self.learner = learner or current_learner(env)
         self.save_delay = save_delay
         self._tracked: dict[str, widgets.Widget] = {}
         self._timers: dict[str, threading.Timer] = {}

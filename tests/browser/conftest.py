@@ -89,6 +89,9 @@ class VoilaServer:
                 str(self.port),
                 "--ip",
                 "127.0.0.1",
+                # No preheated pool unless a test asks for one: pooled kernels
+                # would muddle the tests that count a page's kernels.
+                *([] if any(arg.startswith("--pool-size") for arg in extra) else ["--pool-size=0"]),
                 *extra,
             ],
             cwd=workdir,
