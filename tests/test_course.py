@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from mi_toolkit.core.content import ContentError
-from mi_toolkit.core.course import available_files, course_progress, load_course
+from mi_toolkit.core.course import (
+    available_exercises,
+    available_files,
+    course_progress,
+    load_course,
+)
 from mi_toolkit.core.identity import Learner
 from mi_toolkit.core.journal import Journal
 from mi_toolkit.widgets.course import CourseMap
@@ -117,7 +122,56 @@ def test_progress_counts_activities_and_quiz_score():
     assert [row.lesson.id for row in rows] == [lesson_id for _, lesson_id in EXPECTED_ORDER]
 
 
+def test_every_lesson_has_its_exercise_notebook_saving_under_its_exercise_id():
+    course = load_course()
+    exercises = NOTEBOOKS.parent / "exercises"
+    assert available_exercises(course, NOTEBOOKS) == {
+        lesson.exercise_file for lesson in course.lessons
+    }
+    for lesson in course.lessons:
+        text = (exercises / lesson.exercise_file).read_text()
+        assert f'LessonBar(\\"{lesson.exercise_id}\\")' in text, lesson.exercise_file
+
+
+def test_exercise_progress_is_counted_apart_from_the_lesson():
+    journal = Journal(":memory:")
+    journal.save("ana", "mi_spirit_exercises", "practice", {"schema_version": 1, "kind": "x"})
+    journal.save("ana", "mi_spirit_exercises", "quiz", {**QUIZ, "quiz": "mi_spirit_exercises"})
+    rows = course_progress(load_course(), journal.entries("ana"), {"01_mi_spirit.ipynb"})
+    first = rows[0]
+    assert first.status == "not started"
+    assert first.exercise_status.startswith("2 activities saved")
+    assert rows[1].exercise_status == "not started"
+
+
 # ---------------------------------------------------------------- widget
+
+
+def _course_with_exercises(tmp_path: Path) -> Path:
+    lessons = tmp_path / "notebooks"
+    lessons.mkdir()
+    _folder(lessons, "01_mi_spirit.ipynb")
+    (tmp_path / "exercises").mkdir()
+    _folder(tmp_path / "exercises", "01_mi_spirit_exercises.ipynb")
+    return lessons
+
+
+def test_exercises_are_linked_when_their_folder_is_served_too(tmp_path: Path):
+    lessons = _course_with_exercises(tmp_path)
+    journal = Journal(":memory:")
+    journal.save("ana", "mi_spirit_exercises", "practice", {"schema_version": 1, "kind": "x"})
+    env = {"SCRIPT_NAME": "/voila/render/notebooks/00_start.ipynb"}  # Binder, JupyterHub
+    course = CourseMap(journal=journal, folder=lessons, environ=env, learner=Learner("ana", "url"))
+    assert '"../exercises/01_mi_spirit_exercises.ipynb?learner=ana"' in course.lessons.value
+    assert 'Exercises</a> <span class="mi-course-meta">(1 activity saved)' in (course.lessons.value)
+
+
+def test_exercises_are_not_linked_when_only_the_lessons_are_served(tmp_path: Path):
+    lessons = _course_with_exercises(tmp_path)
+    env = {"SCRIPT_NAME": "/voila/render/00_start.ipynb"}  # mi-toolkit serve --root notebooks
+    course = CourseMap(journal=Journal(":memory:"), folder=lessons, environ=env)
+    assert "../exercises/" not in course.lessons.value
+    assert "Exercises <span" in course.lessons.value  # progress still shown
 
 
 def test_map_links_existing_lessons_and_marks_others_coming_soon(tmp_path: Path):

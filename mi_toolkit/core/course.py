@@ -30,6 +30,7 @@ __all__ = [
     "Course",
     "CourseLesson",
     "LessonProgress",
+    "available_exercises",
     "available_files",
     "course_progress",
     "load_course",
@@ -39,6 +40,7 @@ SCHEMA_VERSION = 1
 _FILE = "course.json"
 _NOTEBOOK = re.compile(r"^[0-9]{2}_[a-z0-9_]+\.ipynb$")
 _ID = re.compile(r"^[a-z0-9_]+$")
+EXERCISES_FOLDER = "exercises"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,16 @@ class CourseLesson:
     id: str
     title: str
     minutes: int
+
+    @property
+    def exercise_file(self) -> str:
+        """The lesson's exercise notebook, in the ``exercises/`` folder beside the lessons."""
+        return self.file.removesuffix(".ipynb") + "_exercises.ipynb"
+
+    @property
+    def exercise_id(self) -> str:
+        """The journal id the exercise notebook saves under."""
+        return f"{self.id}_exercises"
 
 
 @dataclass(frozen=True)
@@ -73,15 +85,25 @@ class LessonProgress:
     available: bool
     activities: int
     quiz: str  # "" when no quiz was checked, else "3 of 4 correct"
+    exercise_activities: int = 0
+    exercise_quiz: str = ""
 
     @property
     def status(self) -> str:
         if not self.available:
             return "coming soon"
-        if not self.activities:
-            return "not started"
-        saved = f"{self.activities} {'activity' if self.activities == 1 else 'activities'} saved"
-        return f"{saved}; quiz {self.quiz}" if self.quiz else saved
+        return _status(self.activities, self.quiz, "not started")
+
+    @property
+    def exercise_status(self) -> str:
+        return _status(self.exercise_activities, self.exercise_quiz, "not started")
+
+
+def _status(activities: int, quiz: str, empty: str) -> str:
+    if not activities:
+        return empty
+    saved = f"{activities} {'activity' if activities == 1 else 'activities'} saved"
+    return f"{saved}; quiz {quiz}" if quiz else saved
 
 
 def load_course(path: str | Path | None = None) -> Course:
@@ -132,6 +154,14 @@ def available_files(course: Course, folder: str | Path) -> set[str]:
     return {lesson.file for lesson in course.lessons if (base / lesson.file).is_file()}
 
 
+def available_exercises(course: Course, folder: str | Path) -> set[str]:
+    """The exercise notebooks that exist in ``exercises/`` beside the lesson ``folder``."""
+    base = Path(folder).parent / EXERCISES_FOLDER
+    return {
+        lesson.exercise_file for lesson in course.lessons if (base / lesson.exercise_file).is_file()
+    }
+
+
 def course_progress(
     course: Course, entries: Iterable[_Saved], available: set[str]
 ) -> list[LessonProgress]:
@@ -154,6 +184,8 @@ def course_progress(
             available=lesson.file in available,
             activities=counts.get(lesson.id, 0),
             quiz=quizzes.get(lesson.id, ""),
+            exercise_activities=counts.get(lesson.exercise_id, 0),
+            exercise_quiz=quizzes.get(lesson.exercise_id, ""),
         )
         for lesson in course.lessons
     ]

@@ -8,7 +8,14 @@ from urllib.parse import quote
 
 import ipywidgets as widgets
 
-from mi_toolkit.core.course import Course, available_files, course_progress, load_course
+from mi_toolkit.core.course import (
+    EXERCISES_FOLDER,
+    Course,
+    available_exercises,
+    available_files,
+    course_progress,
+    load_course,
+)
 from mi_toolkit.core.identity import Learner, current_learner
 from mi_toolkit.core.journal import Journal
 from mi_toolkit.widgets._common import esc, page_environ, stylesheet, surface_errors
@@ -26,6 +33,9 @@ class CourseMap(widgets.VBox):
     without a link. Links are relative (``./01_mi_spirit.ipynb``), so they work
     under Voila's ``/voila/render/`` and open in the same tab; they carry the
     learner's name when it came from the page address or the sign-in box.
+    Each lesson also shows the learner's progress in its exercise notebook
+    (``exercises/`` beside the lessons), with a link when that folder is served
+    too (Binder, JupyterHub, JupyterLab; ``mi-toolkit serve`` serves one folder).
 
     Example::
 
@@ -52,6 +62,10 @@ class CourseMap(widgets.VBox):
         self.journal = journal or (bar.journal if bar is not None else Journal())
         env = page_environ() if environ is None else dict(environ)
         self._learner = learner or current_learner(env)
+        # Voila gives the page's path: /voila/render/notebooks/00_start.ipynb when
+        # the folder above the lessons is served, so ../exercises/ is reachable.
+        page_path = env.get("SCRIPT_NAME", "")
+        self._exercise_links = not page_path or f"/{self.folder.name}/" in page_path
         self.lessons = widgets.HTML()
         self.summary = widgets.HTML()
         self.refresh = widgets.Button(
@@ -91,6 +105,7 @@ class CourseMap(widgets.VBox):
             self.journal.entries(learner.name),
             available_files(self.course, self.folder),
         )
+        exercises = available_exercises(self.course, self.folder)
         query = (
             "" if learner.source in {"jupyterhub", "default"} else f"?learner={quote(learner.name)}"
         )
@@ -104,9 +119,19 @@ class CourseMap(widgets.VBox):
             else:
                 head = f"<span>{title}</span>"
                 meta = "coming soon"
+            extra = ""
+            if lesson.exercise_file in exercises:
+                name = "Exercises"
+                if self._exercise_links:
+                    href = f"../{EXERCISES_FOLDER}/{quote(lesson.exercise_file)}{query}"
+                    name = f'<a href="{esc(href)}">Exercises</a>'
+                extra = (
+                    f'<br><span class="mi-course-exercise">{name} '
+                    f'<span class="mi-course-meta">({esc(row.exercise_status)})</span></span>'
+                )
             items.append(
                 f'<li class="mi-course-lesson" data-lesson="{esc(lesson.id)}">{head} '
-                f'<span class="mi-course-meta">({esc(meta)})</span></li>'
+                f'<span class="mi-course-meta">({esc(meta)})</span>{extra}</li>'
             )
         self.lessons.value = f'<ol class="mi-course-list">{"".join(items)}</ol>'
         ready = [r for r in rows if r.available]
