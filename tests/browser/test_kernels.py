@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CULL_IDLE_TIMEOUT, CULL_INTERVAL, wait_until
+from tests.browser.conftest import (
+    CULL_IDLE_TIMEOUT,
+    CULL_INTERVAL,
+    NOTEBOOKS,
+    VoilaServer,
+    wait_until,
+)
 from tests.browser.test_lesson_rulers import open_lesson, rate
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory: pytest.TempPathFactory, chromium_path: str):
+    """A server of its own with a short culling time (the shared one keeps the default)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the browser suite reads kernel processes from /proc (Linux only)")
+    server = VoilaServer(
+        NOTEBOOKS,
+        tmp_path_factory.mktemp("culling"),
+        f"--cull-idle-timeout={CULL_IDLE_TIMEOUT}",
+        f"--cull-interval={CULL_INTERVAL}",
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def test_closing_or_reloading_a_page_shuts_its_kernel_down(browser, voila) -> None:
