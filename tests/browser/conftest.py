@@ -35,6 +35,9 @@ CHROMIUM_ARGS = [
 CULL_IDLE_TIMEOUT = 30  # test_kernels.py's server only
 CULL_INTERVAL = 3
 PAGE_TIMEOUT_MS = 120_000
+# expect() waits 5 s by default; a first chart (matplotlib's import) or a kernel on
+# a busy 2-core machine can take longer. A real failure still fails, only later.
+EXPECT_TIMEOUT_MS = 30_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -164,8 +167,9 @@ def voila(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Itera
 
 @pytest.fixture(scope="session")
 def browser(chromium_path: str):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         try:
