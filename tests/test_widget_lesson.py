@@ -370,8 +370,6 @@ def test_sign_in_clears_old_downloads(journal: Journal):
 
 
 def test_page_environ_waits_for_the_request_once_in_a_preheated_kernel(monkeypatch, tmp_path):
-    import voila.utils
-
     from mi_toolkit.widgets import _common
 
     waits: list[bool] = []
@@ -380,7 +378,7 @@ def test_page_environ_waits_for_the_request_once_in_a_preheated_kernel(monkeypat
         waits.append(True)
         monkeypatch.setenv("QUERY_STRING", "learner=pooled")
 
-    monkeypatch.setattr(voila.utils, "wait_for_request", fake_wait)
+    monkeypatch.setattr(_common, "_wait_for_request", fake_wait)
     monkeypatch.setattr(_common, "_request_seen", False)
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
     monkeypatch.setenv("VOILA_PREHEAT", "True")
@@ -392,11 +390,9 @@ def test_page_environ_waits_for_the_request_once_in_a_preheated_kernel(monkeypat
 
 
 def test_page_environ_does_not_wait_outside_a_pool(monkeypatch):
-    import voila.utils
-
     from mi_toolkit.widgets import _common
 
-    monkeypatch.setattr(voila.utils, "wait_for_request", lambda: pytest.fail("waited"))
+    monkeypatch.setattr(_common, "_wait_for_request", lambda: pytest.fail("waited"))
     monkeypatch.setattr(_common, "_request_seen", False)
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     assert _common.page_environ()["PATH"] == os.environ["PATH"]
