@@ -8,7 +8,6 @@ get it; in CI (``CI=true``) a missing browser fails the run instead.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,47 +21,17 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Short culling so the culling test finishes quickly; pages that stay open are
 # connected and must survive it (tested).
 CULL_IDLE_TIMEOUT = 30  # test_kernels.py's server only
 CULL_INTERVAL = 3
 PAGE_TIMEOUT_MS = 120_000
-# expect() waits 5 s by default; a first chart (matplotlib's import) or a kernel on
-# a busy 2-core machine can take longer. A real failure still fails, only later.
-EXPECT_TIMEOUT_MS = 30_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    path = os.environ.get("MI_TOOLKIT_CHROMIUM") or shutil.which("chromium")
-    if not path:
-        message = (
-            "Chromium not found: the browser tests need the system Chromium. "
-            "On Debian/Ubuntu: `sudo apt-get install chromium` (or set "
-            "MI_TOOLKIT_CHROMIUM=/path/to/chromium). `bash .ci/run` installs it."
-        )
-        if _in_ci():
-            pytest.fail(message + " (CI=true: a missing browser is a failure)")
-        pytest.skip(message)
-    return path
 
 
 def free_port() -> int:
@@ -163,19 +132,6 @@ def voila(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Itera
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str):
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

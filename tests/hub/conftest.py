@@ -29,12 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401 - fixtures shared with the browser suite
-    _in_ci,
-    browser,
-    chromium_path,
-    free_port,
-)
+from tests.browser.conftest import free_port
+from tests.conftest import _in_ci
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
