@@ -6,6 +6,7 @@ The examples are written for these tests; none comes from a coding manual or Ann
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -125,6 +126,52 @@ def test_reflections_without_sounds_like():
     previous = "My wife keeps on at me and I just end up at the pub to get away from it."
     assert code("The pub has become the quiet place.", previous) in ("SR", "CR")
     assert code("Home feels like a battleground right now.", previous) == "CR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Walking is good for your knees.",
+        "It helps to keep something else in your hands for the first few days.",
+        "It can help to plan the evening before it starts.",
+        "Regular meals can really help your mood.",
+        "Your liver recovers surprisingly fast once the drinking stops.",
+        "Swimming is one of the safest ways to exercise. It's gentle on your back.",
+        "The patch works best when you put it on first thing.",
+    ],
+)
+def test_information_said_in_the_second_person_is_not_a_reflection(text: str):
+    result = code_utterance(text)
+    assert result.therapist_behaviour == "therapist_input", result.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So walking has been good for your knees.",  # summing up the client's view
+        "You feel better after a walk.",
+        "Part of you knows it helps, and part of you dreads the first step.",
+    ],
+)
+def test_reflections_about_what_helps_stay_reflections(text: str):
+    assert code_utterance(text).therapist_behaviour == "reflection"
+
+
+def test_a_lead_in_inside_a_subordinate_clause_does_not_make_a_reflection():
+    # "after you feel" is when, not what the client feels
+    result = code_utterance("The usual advice is to carry on for a month after you feel better.")
+    assert result.code == "GI", result.reason
+
+
+def test_plain_statements_in_a_turn_that_gives_information_are_information():
+    result = code_utterance(
+        "Caffeine stays in the blood for hours. Tea after four keeps some people awake."
+    )
+    assert result.code == "GI", result.reason
+    assert all(s.code == "GI" for s in result.sentences)
+    # a reflection with a cue of its own keeps the turn a reflection
+    mixed = code_utterance("It sounds like evenings are hard. The guideline is 14 units a week.")
+    assert mixed.code in ("SR", "CR")
 
 
 def test_greeting_then_question_is_filed_as_other_but_the_question_counts():
@@ -303,13 +350,15 @@ def test_coding_is_fast_enough_for_a_whole_session():
         "What would you like to do?",
         "I don't want to give it up completely, but I could cut down.",
         "Mm-hmm.",
-    ] * 500
-    start = time.perf_counter()
-    for i, text in enumerate(texts):
-        code_utterance(text, CLIENT if i % 2 else PRACTITIONER)
-    elapsed = time.perf_counter() - start
+    ] * 250
+    elapsed = []
+    for _ in range(3):  # best of three: the machine may be busy with other work
+        start = time.perf_counter()
+        for i, text in enumerate(texts):
+            code_utterance(text, CLIENT if i % 2 else PRACTITIONER)
+        elapsed.append(time.perf_counter() - start)
     # The target is 20,000 a second; this floor only catches an accidental slowdown.
-    assert len(texts) / elapsed > 2_000
+    assert len(texts) / min(elapsed) > 2_000
 
 
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="corpus not written yet")
@@ -329,7 +378,7 @@ def test_accuracy_on_the_held_out_split_has_not_regressed():
                 predc.append(c.talk_type)
     four = agreement(ref4, pred4, labels=("question", "reflection", "therapist_input", "other"))
     client = agreement(refc, predc, labels=("change", "neutral", "sustain"))
-    assert four.accuracy is not None and four.accuracy >= 0.72
+    assert four.accuracy is not None and four.accuracy >= 0.78
     assert client.macro_f1 is not None and client.macro_f1 >= 0.60
 
 
@@ -361,25 +410,68 @@ def test_the_fast_matcher_finds_what_one_big_search_finds():
             fast, slow = cue.search(words), cue.pattern.search(sentence)
             assert (fast is None) == (slow is None), (name, sentence)
             if fast is not None and slow is not None:
-                assert fast.start() == slow.start(), (name, sentence)
+                assert (fast.span(), _kinds(fast)) == (slow.span(), _kinds(slow)), (name, sentence)
+            every = [(m.span(), _kinds(m)) for m in cue.finditer(words)]
+            assert every == [(m.span(), _kinds(m)) for m in cue.pattern.finditer(sentence)]
+
+
+def _kinds(m) -> dict:
+    """The named groups (DARN-CAT kinds) a match filled in."""
+    return {k: v for k, v in m.groupdict().items() if v is not None}
 
 
 @pytest.mark.parametrize(
-    ("pattern", "heads"),
+    ("pattern", "needs"),
     [
-        ("you (?:are|feel)", {"you "}),
-        ("(?:that|it) takes", {"that ", "it "}),
-        ("frustrat\\w*", {"fru"}),
-        ("tests? show", {"tes"}),
-        ("(?:the )?evidence", {"the ", "evidence "}),
-        ("\\w+ly", None),
-        ("^so you", {"so "}),
+        ("you (?:are|feel) stuck", {"stuck"}),  # the rare word, not "you"
+        ("you (?:feel|sense)", {"feel", "sense"}),
+        ("(?:that|it) takes", {"takes"}),
+        ("frustrat\\w*", {"fru*"}),  # a word beginning
+        ("tests? show", {"show"}),
+        ("(?:the )?evidence", {"evidence"}),
+        ("you (?:really )?(?:should|ought to)", {"should", "ought"}),  # not "you"
+        ("angr\\w*|anger", {"ang*", "anger"}),  # one per alternative
+        ("\\w+ly", None),  # nothing is certain
+        ("(?:a|b)\\w+ ok", {"ok"}),  # a whole word, however short
+        ("(?:a|b)\\w+ ok\\w*", None),  # "ok" may start a longer word: too short to use
+        ("^so you", None),  # anchored patterns are tried apart
     ],
 )
-def test_first_words_are_worked_out_from_the_pattern(pattern: str, heads):
-    from mi_toolkit.core._matcher import heads_of
+def test_what_a_pattern_needs_is_worked_out_from_its_source(pattern: str, needs):
+    from mi_toolkit.core._matcher import requirement_of
 
-    assert heads_of([pattern]) == (None if heads is None else frozenset(heads))
+    assert requirement_of(pattern) == (None if needs is None else frozenset(needs))
+
+
+def test_every_required_word_is_in_every_match():
+    """The filter may only ever skip a pattern that cannot match: for every cue pattern
+    and every sentence it matches, what it needs is in that sentence."""
+    from mi_toolkit.core._matcher import Words, requirement_of
+
+    data = load_content("coder_cues.json")
+
+    def patterns(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from patterns(value)
+        elif isinstance(node, list) and all(isinstance(x, str) for x in node):
+            yield from node
+
+    sentences = _sentences()
+    checked = 0
+    for pattern in set(patterns(data)):
+        needs = requirement_of(pattern)
+        if needs is None:
+            continue
+        compiled = re.compile(rf"(?<![\w'])(?:{pattern})(?![\w'])")
+        for sentence in sentences:
+            if compiled.search(sentence):
+                words = Words(sentence)
+                have = {w for w in needs if w in words.words}
+                have |= {p for p in needs if p.endswith("*") and p[:3] in words.prefixes}
+                assert have, (pattern, sentence, needs)
+                checked += 1
+    assert checked > 500
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,10 @@ __all__ = ["ClientHit", "code_client"]
 
 CHANGE, SUSTAIN, NEUTRAL = "change", "sustain", "neutral"
 _CLAUSE = re.compile(r",? \b(?:but|though|however|except|although|yet)\b,? |; | - ")
+_CLAUSE_WORDS = frozenset(("but", "though", "however", "except", "although", "yet"))
 _OBJECT_END = re.compile(r"\b(?:but|because|cause|so|if|though|although|when|unless|until)\b|,")
+# "i " or "we " starting a word (the letters first, so that the scan is quick)
+_SUBJECT = re.compile(r"(?:i|we) (?<![\w']i )(?<![\w']we )")
 _LEADING_NOT = re.compile(r"^ (?:not|never)\b")
 _DOUBT_WINDOW = 40
 _WEAK_STEPS = frozenset({"tried", "had", "got", "made", "went", "took", "put", "set"})
@@ -55,8 +58,14 @@ def code_client(
             cleaned.append(clean)
         if not clean or clean.endswith("?"):
             continue
+        words = Words(clean)
+        if _CLAUSE_WORDS.isdisjoint(words.words) and ";" not in clean and " - " not in clean:
+            hit = _clause(clean, cues, words)  # one clause (most sentences)
+            if hit is not None:
+                hits.append(hit)
+            continue
         for clause in _CLAUSE.split(clean):
-            hit = _clause(clause, cues)
+            hit = _clause(clause, cues, Words(clause))
             if hit is not None:
                 hits.append(hit)
     if not hits:
@@ -80,22 +89,19 @@ def code_client(
     return talk, decisive.darn_cat, reason, round(confidence, 2)
 
 
-def _clause(clause: str, cues: CueSet) -> ClientHit | None:
+def _clause(clause: str, cues: CueSet, words: Words) -> ClientHit | None:
     found: list[ClientHit] = []
-    words = Words(clause)
-    if cues.modal_words.may_match(words):
-        spots = sorted(words.keys.get("i ", []) + words.keys.get("we ", []))
-    else:
-        spots = []
-    done = 0
-    for pos in spots:
-        match = cues.modal.match(clause, pos) if pos >= done else None
-        if match is None:
-            continue
-        done = match.end()
-        hit = _modal_hit(match, clause, cues)
-        if hit is not None:
-            found.append(hit)
+    if ("i" in words.words or "we" in words.words) and cues.modal_words.may_match(words):
+        at = _SUBJECT.search(clause)
+        while at is not None:
+            match = cues.modal.match(clause, at.start())
+            if match is None:
+                at = _SUBJECT.search(clause, at.start() + 1)
+                continue
+            hit = _modal_hit(match, clause, cues)
+            if hit is not None:
+                found.append(hit)
+            at = _SUBJECT.search(clause, match.end())
     for talk, pattern, section in (
         (CHANGE, cues.change, "change_phrases"),
         (SUSTAIN, cues.sustain, "sustain_phrases"),

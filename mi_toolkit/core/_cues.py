@@ -8,6 +8,7 @@ a pattern only where a word it can start with occurs. Internal to
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,7 @@ PRACTITIONER_CUES = (
     "confront",
     "persuade",
     "suggestion",
+    "general",
     "information",
     "reflection_lead",
     "feeling",
@@ -59,27 +61,32 @@ _PRE = (
 )
 
 
-@dataclass(frozen=True)
 class Cue:
     """One cue list, made fast to search (:class:`Matcher`), and the phrase shown to
-    learners when it decides a code."""
+    learners when it decides a code.
 
-    name: str
-    explain: str
-    matcher: Matcher
+    ``search(words, start=None)`` is the leftmost match in the sentence ``words`` was
+    built from (``start``: the sentence without its opening words, for patterns
+    anchored with ``^``); ``finditer(words)`` lists every match;
+    ``may_match(words)`` is False when none can match;
+    ``pattern`` is the whole list as one expression (for ``sub`` and ``finditer``).
+    Both methods are the matcher's own, bound once: the coder calls them thousands of
+    times a second.
+    """
 
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        """The whole list as one expression (for ``sub`` and ``finditer``)."""
-        return self.matcher.pattern
+    __slots__ = ("explain", "finditer", "matcher", "may_match", "name", "pattern", "search")
 
-    def may_match(self, words: Words) -> bool:
-        return self.matcher.may_match(words)
+    def __init__(self, name: str, explain: str, matcher: Matcher) -> None:
+        self.name = name
+        self.explain = explain
+        self.matcher = matcher
+        self.pattern: re.Pattern[str] = matcher.pattern
+        self.search: Callable[..., re.Match[str] | None] = matcher.search
+        self.may_match: Callable[[Words], bool] = matcher.may_match
+        self.finditer: Callable[[Words], list[re.Match[str]]] = matcher.finditer
 
-    def search(self, words: Words, start: str | None = None) -> re.Match[str] | None:
-        """The leftmost match in the sentence ``words`` was built from (``start``: the
-        sentence without its opening words, for patterns anchored with ``^``)."""
-        return self.matcher.search(words, start)
+    def __repr__(self) -> str:
+        return f"Cue({self.name!r})"
 
 
 @dataclass(frozen=True)
@@ -146,9 +153,9 @@ def _build(data: dict[str, Any], file: str) -> CueSet:
             path=f"client.{section}",
         )
     modal_words = groups["modal"]
-    # Tried with match where "i" or "we" starts a word (see _client_talk).
+    # Tried with match where str.find finds "i " or "we " (see _client_talk).
     modal = re.compile(
-        rf"(?:i|we)(?P<pre>(?: {_PRE}){{0,4}}?) "
+        rf"(?<![\w'])(?:i|we)(?P<pre>(?: {_PRE}){{0,4}}?) "
         rf"(?P<modal>{modal_words.pattern.pattern})(?P<obj>[^.;!?]{{0,80}})"
     )
     return CueSet(

@@ -1,15 +1,21 @@
-"""Fast matching of a cue list: try its patterns only where a word they can start with is.
+"""Fast matching of a cue list: try a pattern only when a word it needs is in the sentence.
 
 A cue list is dozens of alternatives; one regular expression searched over every
-position of every sentence is where a naive coder spends its time. Here, when a cue
-loads, each pattern's possible first words are worked out from its source
-(:func:`heads_of`): a whole word (``"you "``) or, when the word may go on
-(``frustrat\\w*``), its first three letters. The patterns are grouped by first word
-and each group is compiled once. For a sentence, :class:`Words` holds its words and
-word-beginnings as a set (built in C, by ``findall`` and ``map``); only the groups
-whose first word is present are tried, found with ``str.find`` and tried there with
-``match``. Patterns whose start cannot be worked out are searched the ordinary way.
-The leftmost match is returned, as one big ``search`` would.
+position of every sentence is where a naive coder spends its time, and most of it is
+wasted: most patterns cannot match most sentences. So when a cue loads, each
+pattern's source is read (:func:`requirement_of`) for a word every match must contain
+(``"you were able to"`` needs ``able``; ``frustrat\\w*`` needs a word starting with
+``fru``), preferring a word that is rare in everyday English to a common one such as
+``you`` or ``it``. Patterns that need the same word are grouped, and each group is
+compiled the first time it is needed (loading stays quick).
+
+For a sentence, :class:`Words` holds the set of its words (one ``findall``, in C), and
+the set of their first three letters when a cue first asks for it. A cue list whose
+words are all missing costs one set intersection; otherwise only the groups whose word
+is present are searched. Patterns with no such word are always searched. The leftmost
+match is returned, and where two groups match at the same place the whole list
+decides there, so the result is the one a single big ``search`` gives
+(``tests/test_coder.py`` checks this on every sentence it has).
 
 Internal to :mod:`mi_toolkit.core.coder`.
 """
@@ -18,40 +24,95 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Matcher", "Words", "heads_of"]
+__all__ = [
+    "COMMON_WORDS",
+    "VERY_COMMON_WORDS",
+    "Matcher",
+    "Words",
+    "requirement_of",
+    "requirements_of",
+]
 
-_TOKEN = re.compile(r"[\w']+")
+_TOKEN = re.compile(r"[\w'][\w']*")  # a class first: the engine skips to words in C
 _BOUNDARY = r"(?![\w'])"
+_START = r"(?<![\w'])"
+# Everyday English words too frequent to be worth looking for: a sentence nearly
+# always has one of the first group, often one of the second. Only speed depends on
+# these lists, never a result.
+_VERY_COMMON_WORDS = (
+    "a an and are be do for have i in is it me my not of on so that the this to was we "
+    "what you your"
+)
+_COMMON_WORDS = (
+    "about all also am any as at because been but by can could did does from get go going "
+    "got had has he her him his how if its just know like more no now one or our out "
+    "really right she should some them then there they think too up us very well were "
+    "when where which who why will with would yeah yes"
+)
+VERY_COMMON_WORDS = frozenset(_VERY_COMMON_WORDS.split())
+COMMON_WORDS = VERY_COMMON_WORDS | frozenset(_COMMON_WORDS.split())
 
 
 class Words:
-    """Where each word of a sentence starts (``"word "`` -> positions), built once per
-    sentence and shared by every cue; word beginnings (first three letters) are
-    added the first time a cue asks for one.
+    """The words of one sentence, as a set, shared by every cue tried on it; the set
+    of their first three letters is made the first time a cue asks for it.
 
     Example::
 
-        >>> Words("so it is").keys["it "]
-        [3]
+        >>> sorted(Words("so it is, isn't it").words)
+        ['is', "isn't", 'it', 'so']
+        >>> sorted(Words("frustrated again").prefixes)
+        ['aga', 'fru']
     """
 
-    __slots__ = ("keys", "prefixed", "text")
+    __slots__ = ("_prefixes", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        keys: dict[str, list[int]] = {}
-        for m in _TOKEN.finditer(text):
-            keys.setdefault(m.group() + " ", []).append(m.start())
-        self.keys = keys
-        self.prefixed = False
+        self.words = set(_TOKEN.findall(text))
+        self._prefixes: set[str] | None = None
 
-    def add_prefixes(self) -> None:
-        """Add every word's first three letters to ``keys`` (once)."""
-        keys = self.keys
-        for word, spots in list(keys.items()):
-            if len(word) >= 4:  # three letters or more, and the space
-                keys.setdefault(word[:3], []).extend(spots)
-        self.prefixed = True
+    @property
+    def prefixes(self) -> set[str]:
+        """The first three letters of every word of three letters or more."""
+        if self._prefixes is None:
+            self._prefixes = {w[:3] for w in self.words if len(w) > 2}
+        return self._prefixes
+
+
+class _Group:
+    """Patterns that need the same words, compiled the first time they are needed.
+
+    Besides the need the group is found by, ``all_of`` holds the single words it also
+    needs and ``any_of`` the other needs (one of several words, or of several word
+    beginnings); the group is searched only when all are met."""
+
+    __slots__ = ("all_of", "any_of", "compiled", "source")
+
+    def __init__(self, source: str, others: tuple[frozenset[str], ...]) -> None:
+        self.source = source
+        single = [n for n in others if len(n) == 1 and not next(iter(n)).endswith("*")]
+        self.all_of = frozenset().union(*single)
+        self.any_of = tuple(_split_need(n) for n in others if n not in single)
+        self.compiled: re.Pattern[str] | None = None
+
+    def possible(self, words: Words) -> bool:
+        for whole, starts in self.any_of:
+            if whole.isdisjoint(words.words) and (not starts or starts.isdisjoint(words.prefixes)):
+                return False
+        return True
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if self.compiled is None:
+            self.compiled = re.compile(self.source)
+        return self.compiled.search(text, pos)
+
+
+def _split_need(need: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    return (
+        frozenset(k for k in need if not k.endswith("*")),
+        frozenset(k[:3] for k in need if k.endswith("*")),
+    )
 
 
 class Matcher:
@@ -63,35 +124,52 @@ class Matcher:
     """
 
     def __init__(self, patterns: list[tuple[str, str | None]]) -> None:
-        self.pattern = re.compile(rf"(?<![\w'])(?:{_join(patterns)}){_BOUNDARY}")
-        grouped: dict[str, list[tuple[str, str | None]]] = {}
-        rest: list[tuple[str, str | None]] = []
+        self.pattern = re.compile(rf"{_START}(?:{_join(patterns)}){_BOUNDARY}")
         anchored = [(p, kind) for p, kind in patterns if p.startswith("^")]
+        unanchored = [(p, kind) for p, kind in patterns if not p.startswith("^")]
         self.anchored = re.compile(f"(?:{_join(anchored)}){_BOUNDARY}") if anchored else None
-        for pattern, kind in patterns:
-            if pattern.startswith("^"):
-                continue
-            heads = heads_of([pattern])
-            if heads is None or any(len(h.rstrip()) < 3 and not h.endswith(" ") for h in heads):
-                rest.append((pattern, kind))
-                continue
-            for head in heads:
-                grouped.setdefault(head, []).append((pattern, kind))
-        # head -> its patterns, tried with match where the head word starts; each group
-        # is compiled the first time a sentence has its head word (loading stays quick)
-        self._sources = {h: f"(?:{_join(ps)}){_BOUNDARY}" for h, ps in grouped.items()}
-        self._groups: dict[str, re.Pattern[str]] = {}
-        self.heads = frozenset(self._sources)
-        self.words_only = all(h.endswith(" ") for h in self.heads)
-        self.fallback = re.compile(rf"(?<![\w'])(?:{_join(rest)}){_BOUNDARY}") if rest else None
+        by_need: dict[tuple[frozenset[str], ...], list[tuple[str, str | None]]] = {}
+        for pattern, kind in unanchored:
+            by_need.setdefault(requirements_of(pattern), []).append((pattern, kind))
+        rest = by_need.pop((), [])
+        self.fallback = re.compile(rf"{_START}(?:{_join(rest)}){_BOUNDARY}") if rest else None
+        self._unanchored = f"{_START}(?:{_join(unanchored)}){_BOUNDARY}" if unanchored else ""
+        self._tie: re.Pattern[str] | None = None
+        # word -> the groups found by it; "fru" -> groups found by a word starting so
+        self._by_word: dict[str, list[_Group]] = {}
+        self._by_prefix: dict[str, list[_Group]] = {}
+        for needs, ps in by_need.items():
+            group = _Group(f"{_START}(?:{_join(ps)}){_BOUNDARY}", needs[1:])
+            for key in needs[0]:
+                if key.endswith("*"):
+                    self._by_prefix.setdefault(key[:3], []).append(group)
+                else:
+                    self._by_word.setdefault(key, []).append(group)
+        self._word_keys = frozenset(self._by_word)
+        self._prefix_keys = frozenset(self._by_prefix)
+        # With neither ^ patterns nor patterns that need no word, a sentence that has
+        # none of the words cannot match: search answers from the word set alone.
+        self._always = self.fallback is not None or self.anchored is not None
+
+    def _candidates(self, words: Words) -> list[_Group]:
+        """The groups whose needs this sentence meets (in no particular order)."""
+        have = words.words
+        found = self._word_keys.intersection(have)
+        if not found:
+            groups: list[_Group] = []
+        elif len(found) == 1:
+            groups = self._by_word[next(iter(found))]
+        else:
+            groups = list({g for w in found for g in self._by_word[w]})
+        if self._prefix_keys:
+            found = self._prefix_keys.intersection(words.prefixes)
+            if found:
+                groups = list({*groups, *(g for p in found for g in self._by_prefix[p])})
+        return [g for g in groups if g.all_of <= have and (not g.any_of or g.possible(words))]
 
     def may_match(self, words: Words) -> bool:
-        if self.fallback is not None or self.anchored is not None:
-            return True
-        keys = words.keys
-        if not self.words_only and not words.prefixed:
-            words.add_prefixes()
-        return not self.heads.isdisjoint(keys)
+        """False when no pattern can match (a cheap test on the sentence's words)."""
+        return self._always or bool(self._candidates(words))
 
     def search(self, words: Words, start: str | None = None) -> re.Match[str] | None:
         """The leftmost match in ``words.text``, or None.
@@ -100,27 +178,61 @@ class Matcher:
         words like "okay, so"), for the ``^`` patterns; a match there is returned
         first (it is a match at the start of what is being said).
         """
+        if not self._word_keys.isdisjoint(words.words) or (
+            self._prefix_keys and not self._prefix_keys.isdisjoint(words.prefixes)
+        ):
+            groups = self._candidates(words)
+            if not groups and not self._always:
+                return None
+        elif self._always:
+            groups = []
+        else:
+            return None  # the common case: nothing this list needs is here
         text = words.text
         if self.anchored is not None:
             m = self.anchored.match(text if start is None else start)
             if m is not None:
                 return m
         best = self.fallback.search(text) if self.fallback is not None else None
-        keys = words.keys
-        if not self.words_only and not words.prefixed:
-            words.add_prefixes()
-        for head in self.heads.intersection(keys):
-            group = self._groups.get(head)
-            if group is None:
-                group = self._groups[head] = re.compile(self._sources[head])
-            for pos in keys[head]:
-                if best is not None and pos >= best.start():
-                    break
-                m = group.match(text, pos)
-                if m is not None:
+        tie = False
+        for group in groups:
+            m = group.search(text)
+            if m is not None:
+                if best is None or m.start() < best.start():
                     best = m
-                    break
+                elif m.start() == best.start():
+                    tie = True  # two groups match at the same place
+        if tie and best is not None:
+            best = self._at(text, best.start())
         return best
+
+    def finditer(self, words: Words) -> list[re.Match[str]]:
+        """Every match in ``words.text``, as ``pattern.finditer`` gives them."""
+        text = words.text
+        if self.anchored is not None:
+            return list(self.pattern.finditer(text))
+        searches = [g.search for g in self._candidates(words)]
+        if self.fallback is not None:
+            searches.append(self.fallback.search)
+        pending = [(find, m) for find in searches if (m := find(text)) is not None]
+        found = []
+        while pending:
+            start = min(m.start() for _, m in pending)
+            here = [m for _, m in pending if m.start() == start]
+            best = here[0] if len(here) == 1 else self._at(text, start)
+            found.append(best)
+            end = best.end()
+            # a group's next match is still its next one if it starts after this one
+            pending = [(find, m if m.start() >= end else find(text, end)) for find, m in pending]
+            pending = [(find, m) for find, m in pending if m is not None]
+        return found
+
+    def _at(self, text: str, start: int) -> re.Match[str] | None:
+        """The match at ``start`` when two groups match there: which pattern wins is
+        decided by the list's order, as in one big search."""
+        if self._tie is None:
+            self._tie = re.compile(self._unanchored)
+        return self._tie.match(text, start)
 
 
 def _join(patterns: list[tuple[str, str | None]]) -> str:
@@ -133,73 +245,209 @@ def _join(patterns: list[tuple[str, str | None]]) -> str:
     return "|".join(f"(?P<{k}>{'|'.join(ps)})" for k, ps in kinds.items())
 
 
-_WORD_START = re.compile(r"[a-z0-9']+")
+# ------------------------------------------------ what a pattern needs
 
 
-def heads_of(patterns: list[str]) -> frozenset[str] | None:
-    """How a match of any of ``patterns`` can start, as keys of ``_text.word_keys``:
-    ``"word "`` for a whole first word, up to three letters for a word's beginning.
+def requirement_of(pattern: str) -> frozenset[str] | None:
+    """Words one of which every match of ``pattern`` contains, or None if none can be
+    told from its source: ``"word"`` for a whole word, ``"abc*"`` for a word starting
+    with those three letters. The most telling is chosen: a rare word before an
+    everyday one (:data:`COMMON_WORDS`), a whole word before a beginning.
 
     Example::
 
-        >>> sorted(heads_of(["(?:that|it) takes", r"frustrat\\w*"]))
-        ['fru', 'it ', 'that ']
+        >>> sorted(requirement_of("you were able to"))
+        ['able']
+        >>> sorted(requirement_of(r"(?:that|it) (?:took|takes) courage"))
+        ['courage']
+        >>> sorted(requirement_of(r"frustrat\\w*"))
+        ['fru*']
+        >>> sorted(requirement_of("(?:it|this) hurts?|pain"))
+        ['hur*', 'pain']
+        >>> requirement_of(r"\\w+ly") is None
+        True
     """
-    found: set[str] = set()
-    for pattern in patterns:
-        heads = _alternatives(pattern, "")
-        if heads is None:
-            return None
-        found |= heads
-    return frozenset(found)
+    needs = requirements_of(pattern)
+    return needs[0] if needs else None
 
 
-def _alternatives(pattern: str, tail: str) -> set[str] | None:
-    out: set[str] = set()
-    for alt in _split_top(pattern):
-        heads = _start(alt, tail)
-        if heads is None:
-            return None
-        out |= heads
-    return out
+def requirements_of(pattern: str) -> tuple[frozenset[str], ...]:
+    """Everything :func:`requirement_of` can tell every match needs, the most telling
+    first; () when nothing can be told.
+
+    Example::
+
+        >>> [sorted(n) for n in requirements_of("you (?:really )?(?:should|must) stop")]
+        [['stop'], ['must', 'should'], ['you']]
+    """
+    if pattern.startswith("^"):
+        return ()
+    alternatives = _split_top(pattern)
+    try:
+        found = [sorted(_needs(_items(alt), True, True), key=_cost) for alt in alternatives]
+    except ValueError:
+        return ()
+    if not all(found):
+        return ()
+    if len(found) == 1:
+        return tuple(dict.fromkeys(found[0]))  # distinct, in order
+    return (frozenset().union(*(needs[0] for needs in found)),)
 
 
-def _start(alt: str, tail: str) -> set[str] | None:
-    """The heads of one alternative; ``tail`` is what follows it in the pattern."""
-    alt = alt.lstrip("^")
-    if not alt:
+_QUANT = "?*+{"
+_SOFT = ("soft",)
+
+
+def _items(source: str) -> list[tuple]:
+    """The top level of ``source`` as ("char", c), ("group", [alternatives]),
+    ("optional", ends at a word boundary) for an optional group, or _SOFT.
+
+    Other quantified items are _SOFT, as are classes, escapes other than ``\\s`` and
+    escaped punctuation, lookarounds and anchors: they promise no word."""
+    items: list[tuple] = []
+    i, n = 0, len(source)
+    while i < n:
+        ch = source[i]
+        if ch == "(":
+            end = _closing(source[i:])
+            if end is None:
+                raise ValueError(source)
+            inner = source[i + 1 : i + end]
+            i += end + 1
+            if inner.startswith("?:"):
+                item: tuple = ("group", [_items(a) for a in _split_top(inner[2:])])
+            elif inner.startswith("?P<"):
+                body = inner[inner.index(">") + 1 :]
+                item = ("group", [_items(a) for a in _split_top(body)])
+            elif inner.startswith("?"):
+                item = _SOFT  # lookaround, flags
+            else:
+                item = ("group", [_items(a) for a in _split_top(inner)])
+        elif ch == "[":
+            j = i + 1
+            if j < n and source[j] == "^":
+                j += 1
+            if j < n and source[j] == "]":
+                j += 1
+            while j < n and source[j] != "]":
+                j += 2 if source[j] == "\\" else 1
+            i = j + 1
+            item = _SOFT
+        elif ch == "\\":
+            nxt = source[i + 1 : i + 2]
+            i += 2
+            if nxt.isalnum() or nxt == "_":
+                item = ("char", " ") if nxt == "s" else _SOFT  # \s: some white space
+            else:
+                item = ("char", nxt)  # escaped punctuation: itself
+        elif ch in ".^$":
+            i += 1
+            item = _SOFT
+        elif ch in _QUANT or ch in "|)":
+            raise ValueError(source)  # not expected at this level
+        else:
+            i += 1
+            item = ("char", ch)
+        if i < n and source[i] in _QUANT:  # optional or repeated: promises no word
+            quant = source[i]
+            if quant == "{":
+                close = source.find("}", i)
+                if close == -1:
+                    raise ValueError(source)
+                quant = source[i : close + 1]
+                i = close
+            i += 1
+            if i < n and source[i] in "?+":
+                i += 1  # lazy or possessive
+            optional = quant in ("?", "*") or quant.startswith(("{0,", "{,"))
+            if item[0] == "group" and optional:
+                # "(?:really )?": when it is there, it ends at a word boundary or not
+                item = ("optional", all(_ends_non_word(alt) for alt in item[1]))
+            else:
+                item = _SOFT
+        items.append(item)
+    return items
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'"
+
+
+def _ends_non_word(items: list[tuple]) -> bool:
+    return bool(items) and items[-1][0] == "char" and not _is_word_char(items[-1][1])
+
+
+def _needs(items: list[tuple], left_hard: bool, right_hard: bool) -> list[frozenset[str]]:
+    """Requirements (each a set of alternatives, one of which a match contains) of a
+    sequence whose left and right neighbours are (hard) or may be (soft) non-word."""
+    needs: list[frozenset[str]] = []
+    word = ""
+    hard = left_hard  # is the current word's left edge a word boundary?
+    for k, item in enumerate(items):
+        kind = item[0]
+        if kind == "char":
+            if _is_word_char(item[1]):
+                word += item[1]
+                continue
+            _close(needs, word, hard, True)
+            word, hard = "", True
+        elif kind == "optional":
+            _close(needs, word, hard, False)
+            # absent, what follows starts where we are; present, it ends as it ends
+            hard = not word and hard and item[1]
+            word = ""
+        elif kind == "group":  # a group that must match: one of its alternatives will
+            group_left = not word and hard
+            _close(needs, word, hard, False)
+            after = items[k + 1] if k + 1 < len(items) else None
+            if after is None:
+                group_right = right_hard
+            else:
+                group_right = after[0] == "char" and not _is_word_char(after[1])
+            choices = [_best(_needs(alt, group_left, group_right)) for alt in item[1]]
+            if all(c is not None for c in choices):
+                needs.append(frozenset().union(*(c[1] for c in choices)))  # type: ignore[index]
+            word, hard = "", all(_ends_non_word(alt) for alt in item[1])
+        else:
+            _close(needs, word, hard, False)
+            word, hard = "", False
+    _close(needs, word, hard, right_hard)
+    return needs
+
+
+def _close(needs: list[frozenset[str]], word: str, left: bool, right: bool) -> None:
+    """Add the word just read: whole when both its edges are word boundaries, a
+    beginning when only the left one is (and it has three letters or more)."""
+    if not word or not left:
+        return
+    if right:
+        needs.append(frozenset({word}))
+    elif len(word) >= 3:
+        needs.append(frozenset({word[:3] + "*"}))
+
+
+def _best(needs: list[frozenset[str]]) -> tuple[float, frozenset[str]] | None:
+    """The most telling requirement (see :func:`_cost`)."""
+    if not needs:
         return None
-    if alt.startswith("(?:"):
-        end = _closing(alt)
-        if end is None:
-            return None
-        after = alt[end + 1 :]
-        optional = after[:1] in ("?", "*") or after.startswith("{0")
-        if after[:1] in ("?", "*", "+"):
-            after = after[1:].lstrip("?")
-        elif after.startswith("{"):
-            after = after[after.find("}") + 1 :].lstrip("?")
-        inner = _alternatives(alt[3:end], after or tail)
-        if inner is None or not optional:
-            return inner
-        following = _start(after, tail) if after else None
-        return None if following is None else inner | following
-    if alt.startswith("\\d"):
-        return set("0123456789")
-    m = _WORD_START.match(alt)
-    if m is None:
-        return None
-    word, rest = m.group(0), alt[m.end() :] or tail
-    if rest[:1] in ("?", "*", "{", "+"):  # "tests?", "mm+": the end of the word may vary
-        word = word[:-1] if rest[:1] != "+" else word
-        return {word[:3]} if word else None
-    if (
-        rest == ""
-        or rest[:1] in (" ", "$", ",", "-", ".")
-        or rest.startswith(("\\s", "\\?", "\\.", "\\b"))
-    ):
-        return {word + " "}
-    return {word[:3]}  # the word may go on: "hop(?:e|ing)", "frustrat\\w*"
+    best = min(needs, key=_cost)
+    return _cost(best), best
+
+
+def _cost(need: frozenset[str]) -> tuple[float, int]:
+    """How often a sentence is expected to meet ``need`` (lower is better): a very
+    common word counts 3, another everyday word 1, a word beginning 0.3, any other
+    word 0.05, added up over the alternatives; a longer shortest alternative breaks
+    ties."""
+    return sum(map(_weight, need)), -min(len(key) for key in need)
+
+
+def _weight(key: str) -> float:
+    if key.endswith("*"):
+        return 0.3
+    if key in COMMON_WORDS:
+        return 3.0 if key in VERY_COMMON_WORDS else 1.0
+    return 0.05
 
 
 def _split_top(pattern: str) -> list[str]:

@@ -49,8 +49,14 @@ _STRONG_REFLECTION = re.compile(
     r"so you|you are saying|what i am hearing|i am hearing|i hear|on (?:the )?one hand|"
     r"part of you|you feel|you are feeling|you have been feeling|you are worried)\b"
 )
+# A subordinating word just before a lead-in: "after you feel", "how fast you get".
+_SUBORDINATOR = re.compile(
+    r"\b(?:after|before|when|whenever|if|until|once|while|because|since|unless|than|"
+    r"how(?: \w+)?|so that|as soon as),? $"
+)
+_TAG_REACH = 24  # the longest tag ("is that accurate?") is well within this
 _SO_STATEMENT = re.compile(r"^so,? (?!what|how|why|when|where|who|which|do |did |are |is )")
-_WORD = re.compile(r"[a-z][a-z']+")
+_CONTENT_WORD = re.compile(r"[a-z][a-z']{2,}")
 _STOP_WORDS = (
     "the and but for you your yours that this with have has had was were are is not just "
     "really about what when where there they them then than from into like know think "
@@ -65,7 +71,8 @@ class SentenceCode:
     """The code of one sentence of a turn, and why.
 
     ``clean`` is the text the cues were matched against; ``greeting`` is set when
-    the sentence opens a session or closes one.
+    the sentence opens a session or closes one; ``weak`` when it is filed as a
+    reflection only for being a statement (about the client, or with no cue at all).
     """
 
     text: str
@@ -75,11 +82,13 @@ class SentenceCode:
     question_type: str | None = None
     clean: str = ""
     greeting: bool = False
+    weak: bool = False
 
 
 def content_words(text: str) -> frozenset[str]:
-    """The words of ``text`` that carry meaning (for "does it echo the client?")."""
-    return frozenset(w for w in _WORD.findall(text) if len(w) > 2 and w not in _STOP)
+    """The words of ``text`` that carry meaning (for "does it echo the client?"): three
+    letters or more, not a stop word."""
+    return frozenset(_CONTENT_WORD.findall(text)).difference(_STOP)
 
 
 def code_sentence(raw: str, cues: CueSet, said: frozenset[str]) -> SentenceCode:
@@ -87,8 +96,8 @@ def code_sentence(raw: str, cues: CueSet, said: frozenset[str]) -> SentenceCode:
     text = normalise(raw)
     words = Words(text)
     p = cues.practitioner
-    core = _LEAD.sub("", text)
-    lead_text = _LEAD_BUT_SO.sub("", text)  # "okay, so you ..." -> "so you ..."
+    core = _after(_LEAD, text)
+    lead_text = _after(_LEAD_BUT_SO, text)  # "okay, so you ..." -> "so you ..."
     n_words = text.count(" ") + 1 if text else 0
 
     def hit(code: str, cue: str, m: re.Match[str] | None, conf: float, **kw: bool) -> SentenceCode:
@@ -123,7 +132,14 @@ def code_sentence(raw: str, cues: CueSet, said: frozenset[str]) -> SentenceCode:
         m = p[cue].search(words)
         if m is not None:
             return hit(code, cue, m, conf)
-    if p["reflection_lead"].search(words, lead_text):
+    # How things work in general ("It helps to ...", "Walking is good for your knees"),
+    # unless the practitioner is summing up the client's view ("So it helps you ...").
+    if not lead_text.startswith("so "):
+        m = p["general"].search(words)
+        if m is not None:
+            return hit("GI", "general", m, 0.6)
+    m = p["reflection_lead"].search(words, lead_text)
+    if m is not None and not _subordinate(text, m):
         return _reflection(raw, text, cues, said, "reflection_lead", 0.7, words)
     mine = content_words(text)
     echo = bool(said) and len(mine & said) * 2 >= max(len(mine), 2)
@@ -135,7 +151,7 @@ def code_sentence(raw: str, cues: CueSet, said: frozenset[str]) -> SentenceCode:
     if m is not None:
         return hit("GI", "information", m, 0.65)
     if _SO_STATEMENT.match(lead_text) or p["second_person"].search(words):
-        return _reflection(raw, text, cues, said, "second_person", 0.55, words)
+        return _reflection(raw, text, cues, said, "second_person", 0.55, words, weak=True)
     if echo:
         return SentenceCode(
             raw, "SR", "simple reflection: it echoes the client's words", 0.5, clean=text
@@ -144,7 +160,13 @@ def code_sentence(raw: str, cues: CueSet, said: frozenset[str]) -> SentenceCode:
         return hit("Other", "backchannel", None, 0.5)
     # A statement with no cue at all: in counselling talk that is most often the
     # practitioner putting the client's experience into words.
-    return _reflection(raw, text, cues, said, "feeling", 0.4, words)
+    return _reflection(raw, text, cues, said, "feeling", 0.4, words, weak=True)
+
+
+def _after(lead: re.Pattern[str], text: str) -> str:
+    """``text`` without the opening words ``lead`` matches (``lead.sub("", text)``)."""
+    m = lead.match(text)
+    return text if m is None else text[m.end() :]
 
 
 def _question(core: str, text: str, cues: CueSet, words: Words) -> tuple[str, str] | None:
@@ -156,7 +178,8 @@ def _question(core: str, text: str, cues: CueSet, words: Words) -> tuple[str, st
     m = p["question_request"].search(words, core)
     if m is not None:
         return "open", f"a request to say more ('{m[0]}')"
-    if text.endswith("?") and p["tag"].pattern.search(text):
+    # A tag is a few words before the "?" that ends the sentence: look there only.
+    if text.endswith("?") and p["tag"].pattern.search(text, max(0, len(text) - _TAG_REACH)):
         return "closed", "tag"
     wh = _WH.match(core)
     if wh is not None and (text.endswith("?") or not _FREE_RELATIVE.match(wh["rest"])):
@@ -182,7 +205,7 @@ def _question_code(
     if why == "tag":
         # "So you've cut down, right?": the statement is a reflection, the tag a check.
         stem = p["tag"].pattern.sub("", text).rstrip(" ,")
-        lead_stem = _LEAD_BUT_SO.sub("", stem)
+        lead_stem = _after(_LEAD_BUT_SO, stem)
         if _STRONG_REFLECTION.match(stem) or p["reflection_lead"].search(Words(stem), lead_stem):
             r = _reflection(raw, stem, cues, said, "reflection_lead", 0.6, words)
             note = (
@@ -198,26 +221,43 @@ def _question_code(
     return SentenceCode(raw, "Question", f"{kind} question: {why}", conf, kind, clean=text)
 
 
+def _subordinate(text: str, m: re.Match[str]) -> bool:
+    """True when a lead-in such as "you feel" sits in a subordinate clause ("... after
+    you feel better", "... how fast you get drunk"): then it is not what the sentence
+    says about the client."""
+    if m.string is not text or m.start() == 0:
+        return False
+    return _SUBORDINATOR.search(text, 0, m.start()) is not None
+
+
 def _reflection(
-    raw: str, text: str, cues: CueSet, said: frozenset[str], cue: str, conf: float, words: Words
+    raw: str,
+    text: str,
+    cues: CueSet,
+    said: frozenset[str],
+    cue: str,
+    conf: float,
+    words: Words,
+    *,
+    weak: bool = False,
 ) -> SentenceCode:
     p = cues.practitioner
     lead = p[cue].search(words)
     quoted = f" ('{lead[0]}')" if lead is not None and cue not in ("feeling",) else ""
     # Meaning is added when the feeling, emphasis or other side is the practitioner's,
     # not words the client just used.
+    here = words if text == words.text else Words(text)
     added = [
         m[0]
         for name in ("feeling", "complex")
-        if p[name].may_match(words)
-        for m in p[name].pattern.finditer(text)
-        if not (content_words(m[0]) and content_words(m[0]) <= said)
+        for m in p[name].finditer(here)
+        if not (said and (mine := content_words(m[0])) and mine <= said)
     ]
     new = len(content_words(text) - said) if said else 0
     n_words = text.count(" ") + 1
     if added or n_words >= 14 or new >= 3:
         adds = f"'{added[0]}'" if added else "new meaning"
         reason = f"complex reflection: a statement about the client{quoted} that adds {adds}"
-        return SentenceCode(raw, "CR", reason, conf, clean=text)
+        return SentenceCode(raw, "CR", reason, conf, clean=text, weak=weak)
     reason = f"simple reflection: a statement about the client{quoted} close to their words"
-    return SentenceCode(raw, "SR", reason, conf - 0.05, clean=text)
+    return SentenceCode(raw, "SR", reason, conf - 0.05, clean=text, weak=weak)

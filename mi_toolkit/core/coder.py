@@ -18,7 +18,7 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from mi_toolkit.core._client_talk import code_client
@@ -141,6 +141,19 @@ def _practitioner(text: str, said: frozenset[str]) -> Coding:
     return _turn(tuple(code_sentence(s, cues, said) for s in split_sentences(text)), cues)
 
 
+def _as_information(parts: tuple[SentenceCode, ...]) -> tuple[SentenceCode, ...]:
+    """In a turn that gives information, statements filed as reflections only for
+    being statements (``weak``) are more of the information, unless a sentence of the
+    turn is a reflection by a cue of its own."""
+    if any(p.code in ("SR", "CR") and not p.weak for p in parts):
+        return parts
+    why = "giving information: a statement in a turn that gives information"
+    return tuple(
+        replace(p, code="GI", reason=why, confidence=0.5) if p.code in ("SR", "CR") else p
+        for p in parts
+    )
+
+
 @lru_cache(maxsize=1)
 def _cues() -> CueSet:
     return load_cues()
@@ -153,6 +166,9 @@ def _turn(parts: tuple[SentenceCode, ...], cues: CueSet) -> Coding:
     if not parts:
         return Coding(PRACTITIONER, "Other", "other: an empty turn", 1.0, ("Other",), None, "other")
     codes = {p.code for p in parts} - {"Other"} or {"Other"}
+    if "GI" in codes and (codes & {"SR", "CR"}):
+        parts = _as_information(parts)
+        codes = {p.code for p in parts} - {"Other"} or {"Other"}
     if "CR" in codes:
         codes.discard("SR")
     note = ""
