@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -342,23 +341,6 @@ def test_normalise_spells_out_contractions_and_drops_fillers():
 
 
 # ---------------------------------------------------------------- speed and the corpus
-
-
-def test_coding_is_fast_enough_for_a_whole_session():
-    texts = [
-        "So you're worried about your health, and at the same time it helps you unwind.",
-        "What would you like to do?",
-        "I don't want to give it up completely, but I could cut down.",
-        "Mm-hmm.",
-    ] * 250
-    elapsed = []
-    for _ in range(3):  # best of three: the machine may be busy with other work
-        start = time.perf_counter()
-        for i, text in enumerate(texts):
-            code_utterance(text, CLIENT if i % 2 else PRACTITIONER)
-        elapsed.append(time.perf_counter() - start)
-    # The target is 20,000 a second; this floor only catches an accidental slowdown.
-    assert len(texts) / min(elapsed) > 2_000
 
 
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="corpus not written yet")
