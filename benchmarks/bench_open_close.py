@@ -159,6 +159,7 @@ def run_variant(
             out["not_idle"] = str(exc).splitlines()[0]
         sampler.stop()
         out["peak"] = sampler.peak()
+        out["samples"] = sampler.samples[::8]  # every 2 s: the server's RSS over the run
         out["end"] = snapshot(server)
         log = server.log()
         out["log"] = {
