@@ -23,6 +23,7 @@ Internal to :mod:`mi_toolkit.core.coder`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 __all__ = [
     "COMMON_WORDS",
@@ -452,30 +453,26 @@ def _weight(key: str) -> float:
 
 def _split_top(pattern: str) -> list[str]:
     """Split on ``|`` outside groups and character classes."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    parts, start = [], 0
+    for i, ch, depth in _structure(pattern):
+        if ch == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 
 
 def _closing(text: str) -> int | None:
     """Index of the ``)`` closing the group that opens ``text``."""
+    for i, ch, depth in _structure(text):
+        if ch == ")" and depth == 1:
+            return i
+    return None
+
+
+def _structure(text: str) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, depth)`` for each character outside escapes and character
+    classes; ``depth`` is the number of groups open before it."""
     depth, i, in_class = 0, 0, False
     while i < len(text):
         ch = text[i]
@@ -486,11 +483,10 @@ def _closing(text: str) -> int | None:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            yield i, ch, depth
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
         i += 1
-    return None
