@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
+
+from tests.browser.conftest import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 BINDER = REPO / "binder"
@@ -71,12 +72,6 @@ def test_the_build_files_are_what_repo2docker_reads() -> None:
     assert "--no-deps" in post_build.read_text()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str, timeout: float = 180) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
@@ -117,7 +112,7 @@ def test_a_fresh_binder_environment_renders_a_lesson(tmp_path: Path) -> None:
     assert {n: v for n, v in moved.items() if v[0] != v[1]} == {}  # nothing moved off its pin
     assert "mi-toolkit" in installed
 
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [
