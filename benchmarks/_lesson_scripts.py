@@ -102,7 +102,8 @@ def reflective_listening(tree: WidgetTree, rng: random.Random) -> Iterator[Actio
         text = rng.choice(REFLECTIONS)
         yield Action("write", response, update(value=text), frozenset(), think=(6.0, 12.0))
         yield Action("check", check, CLICK, frozenset({feedback}), think=(0.5, 1.5))
-        if rng.random() < 0.4:
+        # a person cannot press the button once it is disabled (models already shown)
+        if rng.random() < 0.4 and not tree.state(reveal).get("disabled"):
             yield Action("reveal", reveal, CLICK, frozenset({models}))
         yield Action("next", next_statement, CLICK, frozenset({statement}))
 

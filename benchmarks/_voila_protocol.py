@@ -15,7 +15,9 @@ What a Voila 0.5 page does, and what this module does in its place:
 2. As soon as its script runs, which is while the server is still running the
    notebook (``fetch_page`` calls ``on_kernel`` then): ``GET /api/kernels/<id>``
    (the widget manager checks the kernel exists), then the kernel websocket
-   ``/api/kernels/<id>/channels`` and ``kernel_info_request``.
+   ``/api/kernels/<id>/channels`` and ``kernel_info_request``. (``mi-toolkit
+   serve`` holds that websocket until the page is complete, issue 9; plain Voila
+   connects it at once.)
    Messages are Jupyter messaging protocol 5.3 as JSON text frames with a
    ``channel`` field (jupyter_server's "legacy" websocket protocol; a browser asks
    for the ``v1.kernel.websocket.jupyter.org`` binary framing instead, which carries

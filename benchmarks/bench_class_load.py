@@ -25,7 +25,9 @@ learners see what real pages see; their figures are reported apart.
 
 Before the class starts the benchmark waits until the server's kernels (``mi-toolkit
 serve``'s preheated pool) are started and idle, as they would be when an instructor
-starts the server before the lesson.
+starts the server before the lesson. ``--pool-per-lesson N`` gives the server a
+``voila.json`` preheating N kernels for each lesson the class takes (a pool sized
+for the class) instead of serve's one per notebook.
 
 Measured (wall-clock, ``time.perf_counter``, in this process):
 
@@ -326,6 +328,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def write_pool_config(workdir: Path, lessons: list[str], per_lesson: int) -> dict[str, Any]:
+    """A ``voila.json`` in the server's working directory: ``per_lesson`` preheated
+    kernels for each lesson the class takes, 1 for every other notebook (serve's
+    default). ``mi-toolkit serve`` reads it as an instructor's ``voila.json``."""
+    pools: dict[str, Any] = {"default": {"pool_size": 1}}
+    pools.update({lesson: {"pool_size": per_lesson} for lesson in lessons})
+    config = {"VoilaKernelManager": {"kernel_pools_config": pools}}
+    (workdir / "voila.json").write_text(json.dumps(config, indent=1))
+    return config
+
+
 def start_server(workdir: Path, port: int) -> tuple[subprocess.Popen[bytes], Path]:
     env = dict(
         os.environ,
@@ -350,7 +363,9 @@ def start_server(workdir: Path, port: int) -> tuple[subprocess.Popen[bytes], Pat
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited ({proc.returncode}):\n{log_path.read_text()}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
+            # Voila's file list: "/" redirects to the start page (a kernel)
+            url = f"http://127.0.0.1:{port}/voila/tree"
+            with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
                     return proc, log_path
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -989,6 +1004,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="protocol learners connect to the kernel only once the page has fully arrived "
         "(a real page connects as soon as its script runs, while the cells still execute)",
     )
+    parser.add_argument(
+        "--pool-per-lesson",
+        type=int,
+        metavar="N",
+        help="preheat N kernels for each lesson the class takes (a voila.json in the "
+        "server's working directory; the other notebooks keep serve's 1)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (1)")
     parser.add_argument(
         "--quick",
@@ -1012,6 +1034,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mi-class-load-") as tmp:
         workdir = Path(tmp)
         port = free_port()
+        if args.pool_per_lesson is not None:
+            lessons = sorted({*args.lessons, BROWSER_LESSON})
+            print(
+                "voila.json:", json.dumps(write_pool_config(workdir, lessons, args.pool_per_lesson))
+            )
         server, log_path = start_server(workdir, port)
         base_url = f"http://127.0.0.1:{port}"
         print(f"server pid {server.pid} on {base_url}; load average {load_before}", flush=True)

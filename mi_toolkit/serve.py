@@ -19,7 +19,21 @@ What ``mi-toolkit serve`` sets, and why:
   tab). Kernels with an open page are connected and are never culled;
 - cells tagged ``solution`` removed from the page (nbconvert's
   ``TagRemovePreprocessor``), so exercise notebooks can carry instructor model
-  answers that learners never see. Voila never serves ``.ipynb`` files themselves.
+  answers that learners never see. Voila never serves ``.ipynb`` files themselves;
+- a page's kernel websocket held until the server has finished running that
+  page's notebook (:class:`RenderTracker`), and Voila's executor given
+  ``IOPUB_TIMEOUT`` seconds, not nbclient's 4, for a cell's outputs once its
+  reply is in. A page connects as soon as its kernel id arrives, while its cells
+  still run; every message of its kernel is then also deserialized and forwarded
+  to the page by the same server event loop that runs the notebooks, and the
+  page's own requests (all widget states at once) are answered in the middle of
+  the render. In a class burst that loop falls seconds behind on IOPub while the
+  shell reply of a cell is already in: nbclient gave up on the cell's outputs
+  after 4 s, and the page came without its widgets (benchmarks/README.md, "class
+  load"). Held, a page connects once its HTML is complete, as a page that
+  arrived late always did;
+- ``/`` redirected to the course start page (``00_start.ipynb``) when the served
+  folder has one; Voila's file list stays at ``/voila/tree``.
 
 Defaults are given as a traitlets Config, so a ``voila.json`` in the working
 directory overrides them, and command-line options override both.
@@ -27,11 +41,20 @@ directory overrides them, and command-line options override both.
 
 from __future__ import annotations
 
+import asyncio
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ServeOptions", "classroom_voila", "kernel_env", "voila_argv", "voila_defaults"]
+__all__ = [
+    "RenderTracker",
+    "ServeOptions",
+    "classroom_voila",
+    "kernel_env",
+    "voila_argv",
+    "voila_defaults",
+]
 
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
@@ -39,6 +62,13 @@ DEFAULT_CULL_IDLE_TIMEOUT = 600
 DEFAULT_CULL_INTERVAL = 60
 DEFAULT_POOL_SIZE = 1
 SOLUTION_TAG = "solution"
+START_PAGE = "00_start.ipynb"
+# Longest a page's kernel websocket is held for its notebook to finish running;
+# after that it connects anyway (a page whose render hangs still gets its kernel).
+RENDER_HOLD_TIMEOUT = 300.0
+# How long Voila's executor waits for a cell's outputs after the cell's reply
+# (nbclient's default is 4 s; a busy server can be further behind than that).
+IOPUB_TIMEOUT = 60
 # Addresses on which the server is also reachable as 127.0.0.1 (where a
 # preheated kernel looks for it by default).
 _LOOPBACK_REACHABLE = {"", "0.0.0.0", "::", "127.0.0.1", "localhost"}
@@ -66,6 +96,7 @@ def voila_defaults() -> dict[str, dict[str, Any]]:
             "preheat_kernel": True,
             "default_pool_size": DEFAULT_POOL_SIZE,
         },
+        "VoilaExecutor": {"iopub_timeout": IOPUB_TIMEOUT},
         "MappingKernelManager": {
             "cull_idle_timeout": DEFAULT_CULL_IDLE_TIMEOUT,
             "cull_interval": DEFAULT_CULL_INTERVAL,
@@ -109,24 +140,125 @@ def voila_argv(options: ServeOptions) -> list[str]:
     return argv
 
 
+class RenderTracker:
+    """Which kernels a lesson page is still running its notebook in.
+
+    The page handler calls :meth:`started` as soon as it knows the page's kernel
+    (before any byte naming the kernel reaches the browser) and :meth:`finished`
+    when the page is complete (or the request ends any other way); the kernel
+    websocket handler awaits :meth:`wait` before it connects.
+    """
+
+    _KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-fA-F-]+)"')
+
+    def __init__(self) -> None:
+        self._running: dict[str, asyncio.Event] = {}
+
+    def __contains__(self, kernel_id: str) -> bool:
+        return kernel_id in self._running
+
+    def started(self, kernel_id: str) -> None:
+        self._running.setdefault(kernel_id, asyncio.Event())
+
+    def finished(self, kernel_id: str) -> None:
+        event = self._running.pop(kernel_id, None)
+        if event is not None:
+            event.set()
+
+    async def wait(self, kernel_id: str, timeout: float = RENDER_HOLD_TIMEOUT) -> bool:
+        """Wait until ``kernel_id``'s page is complete; False if ``timeout`` ran out first."""
+        event = self._running.get(kernel_id)
+        if event is None:
+            return True
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    @classmethod
+    def kernel_id_in(cls, html: str) -> str | None:
+        """The kernel id in a page's config (what the page's own script reads)."""
+        found = cls._KERNEL_ID.search(html)
+        return found.group(1) if found else None
+
+
 def classroom_voila() -> type:
-    """Voila's app, with lesson pages that set the ``_xsrf`` cookie (see the module doc)."""
+    """Voila's app with the classroom handlers (see the module doc).
+
+    Lesson pages set the ``_xsrf`` cookie and report which kernel they are
+    running; the kernel websocket waits for that page to be complete; ``/``
+    redirects to the start page.
+    """
+    import tornado.web
     from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    renders = RenderTracker()
 
     class LessonPageHandler(TornadoVoilaHandler):
+        _kernel_id: str | None = None
+
         async def get(self, path: str | None = None) -> None:
             # Reading the token makes tornado set the cookie on this response
             # (before the first flush, so before any of the page is sent).
             _ = self.xsrf_token
-            await super().get(path)
+            try:
+                await super().get(path)
+            finally:
+                if self._kernel_id is not None:
+                    renders.finished(self._kernel_id)
+
+        async def get_generator(self, path: str | None = None):  # noqa: ANN201 - Voila's
+            head = ""
+            async for html in super().get_generator(path=path):
+                if self._kernel_id is None:
+                    head = head[-100:] + html  # the id may straddle two pieces
+                    self._kernel_id = renders.kernel_id_in(head)
+                    if self._kernel_id is not None:
+                        renders.started(self._kernel_id)
+                yield html
+
+    class HeldKernelWebsocketHandler(VoilaKernelWebsocketHandler):
+        async def pre_get(self) -> None:
+            # After authentication, before the kernel connection is made.
+            if not await renders.wait(self.kernel_id):
+                self.log.warning(
+                    "Kernel %s: its page was not complete after %.0f s; connecting anyway",
+                    self.kernel_id,
+                    RENDER_HOLD_TIMEOUT,
+                )
+            await super().pre_get()
+
+    class StartPageRedirect(tornado.web.RequestHandler):
+        def initialize(self, url: str) -> None:
+            self._url = url
+
+        def get(self) -> None:
+            query = self.request.query
+            self.redirect(self._url + (f"?{query}" if query else ""))
+
+    replaced = {
+        TornadoVoilaHandler: LessonPageHandler,
+        VoilaKernelWebsocketHandler: HeldKernelWebsocketHandler,
+    }
 
     class ClassroomVoila(Voila):
+        render_tracker = renders
+
         def init_handlers(self) -> list:
-            return [
-                (spec[0], LessonPageHandler, *spec[2:]) if spec[1] is TornadoVoilaHandler else spec
-                for spec in super().init_handlers()
-            ]
+            server_url = self.server_url
+            start = bool(self.root_dir) and Path(self.root_dir, START_PAGE).is_file()
+            handlers = []
+            for spec in super().init_handlers():
+                if start and spec[0] == server_url and spec[1] is TornadoVoilaTreeHandler:
+                    url = f"{server_url.rstrip('/')}/voila/render/{START_PAGE}"
+                    handlers.append((spec[0], StartPageRedirect, {"url": url}))
+                else:
+                    handlers.append((spec[0], replaced.get(spec[1], spec[1]), *spec[2:]))
+            return handlers
 
     return ClassroomVoila
 

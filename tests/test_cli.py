@@ -10,7 +10,16 @@ import pytest
 import mi_toolkit
 from mi_toolkit import serve
 from mi_toolkit.cli import main
-from mi_toolkit.serve import ServeOptions, classroom_voila, kernel_env, voila_argv, voila_defaults
+from mi_toolkit.serve import (
+    IOPUB_TIMEOUT,
+    START_PAGE,
+    RenderTracker,
+    ServeOptions,
+    classroom_voila,
+    kernel_env,
+    voila_argv,
+    voila_defaults,
+)
 
 # ---------------------------------------------------------------- voila_argv
 
@@ -103,10 +112,12 @@ def test_defaults_name_real_traits():
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
     from voila.configuration import VoilaConfiguration
+    from voila.execute import VoilaExecutor
 
     defaults = voila_defaults()
     classes = {
         "VoilaConfiguration": VoilaConfiguration,
+        "VoilaExecutor": VoilaExecutor,
         "MappingKernelManager": MappingKernelManager,
         "TagRemovePreprocessor": TagRemovePreprocessor,
     }
@@ -120,6 +131,8 @@ def test_defaults_name_real_traits():
     remover = TagRemovePreprocessor(config=Config(defaults))
     assert remover.remove_cell_tags == {"solution"}
     assert remover.enabled is True
+    # Voila hands its config to the executor that runs each page's notebook.
+    assert VoilaExecutor(nb=None, config=Config(defaults)).iopub_timeout == IOPUB_TIMEOUT > 4
 
 
 def test_defaults_are_a_fresh_copy():
@@ -131,18 +144,27 @@ def test_defaults_are_a_fresh_copy():
 # ---------------------------------------------------------------- xsrf cookie
 
 
+def _handlers(monkeypatch: pytest.MonkeyPatch, stock: list, **attrs: object) -> list:
+    """``ClassroomVoila.init_handlers`` over Voila's handlers replaced by ``stock``."""
+    from voila.app import Voila
+
+    monkeypatch.setattr(Voila, "init_handlers", lambda self: list(stock))
+    app = classroom_voila()
+    assert issubclass(app, Voila)
+    bare = object.__new__(app)
+    # the traits init_handlers reads, as a configured app holds them
+    bare._trait_values = {"server_url": "/", "root_dir": "", **attrs}
+    return app.init_handlers(bare)
+
+
 def test_lesson_pages_are_served_by_a_handler_that_sets_the_xsrf_cookie(
     monkeypatch: pytest.MonkeyPatch,
 ):
-    from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
 
     other = object()
     stock = [("/voila/render/(.*)", TornadoVoilaHandler, {"config": None}), ("/x", other)]
-    monkeypatch.setattr(Voila, "init_handlers", lambda self: list(stock))
-    app = classroom_voila()
-    assert issubclass(app, Voila)
-    (page, kept) = app.init_handlers(object.__new__(app))
+    (page, kept) = _handlers(monkeypatch, stock)
     assert kept == ("/x", other)
     assert page[0] == "/voila/render/(.*)" and page[2] == {"config": None}
     assert issubclass(page[1], TornadoVoilaHandler) and page[1] is not TornadoVoilaHandler
@@ -162,6 +184,83 @@ def test_lesson_pages_are_served_by_a_handler_that_sets_the_xsrf_cookie(
         handler.get("07_readiness_rulers.ipynb").send(None)  # nothing in it awaits
     assert reads == [True]
     assert calls == ["07_readiness_rulers.ipynb"]
+
+
+def test_the_kernel_websocket_is_served_by_a_handler_that_waits_for_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    stock = [("/api/kernels/(?P<kernel_id>.*)/channels", VoilaKernelWebsocketHandler)]
+    ((pattern, handler),) = _handlers(monkeypatch, stock)
+    assert pattern == stock[0][0]
+    assert issubclass(handler, VoilaKernelWebsocketHandler)
+    assert handler is not VoilaKernelWebsocketHandler
+    assert handler.pre_get is not VoilaKernelWebsocketHandler.pre_get
+
+
+def _run(coro):  # a fresh loop: Playwright may own this thread's event loop
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.close()
+
+
+def test_render_tracker_holds_a_kernel_until_its_page_is_complete():
+    import asyncio
+
+    async def scenario() -> list[str]:
+        renders = RenderTracker()
+        events: list[str] = []
+        assert await renders.wait("unknown", timeout=0.01)  # not a page's kernel: no wait
+        renders.started("k1")
+        assert "k1" in renders
+
+        async def connect() -> None:
+            await renders.wait("k1", timeout=5)
+            events.append("connected")
+
+        waiting = asyncio.ensure_future(connect())
+        await asyncio.sleep(0.05)
+        events.append("page complete")
+        renders.finished("k1")
+        await waiting
+        assert "k1" not in renders
+        renders.started("k2")
+        assert not await renders.wait("k2", timeout=0.01)  # a page that never ends
+        renders.finished("never started")  # harmless
+        return events
+
+    assert _run(scenario()) == ["page complete", "connected"]
+
+
+def test_render_tracker_reads_the_kernel_id_as_the_page_does():
+    config = '<script id="jupyter-config-data">{"baseUrl": "/", "kernelId": "0a-1b-2c"}</script>'
+    assert RenderTracker.kernel_id_in(config) == "0a-1b-2c"
+    assert RenderTracker.kernel_id_in('{"kernelId": ') is None
+
+
+@pytest.mark.parametrize("with_start_page", [True, False])
+def test_root_redirects_to_the_start_page_when_there_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_start_page: bool
+):
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    if with_start_page:
+        (tmp_path / START_PAGE).write_text("{}")
+    conf = {"voila_configuration": None}
+    tree = ("/voila/tree(?P<path>.*)", TornadoVoilaTreeHandler, conf)
+    stock = [("/", TornadoVoilaTreeHandler, conf), tree]
+    root, kept = _handlers(monkeypatch, stock, root_dir=str(tmp_path), server_url="/")
+    assert kept == tree  # Voila's file list stays reachable
+    if with_start_page:
+        assert root[0] == "/" and root[1] is not TornadoVoilaTreeHandler
+        assert root[2] == {"url": f"/voila/render/{START_PAGE}"}
+    else:
+        assert root == stock[0]
 
 
 # ---------------------------------------------------------------- cli

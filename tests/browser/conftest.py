@@ -79,7 +79,9 @@ class VoilaServer:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"Voila exited early:\n{self.log()}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as resp:
+                # Voila's file list: "/" redirects to the start page, which would
+                # start a kernel
+                with urllib.request.urlopen(self.url + "/voila/tree", timeout=2) as resp:
                     if resp.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):

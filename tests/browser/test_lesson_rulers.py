@@ -135,7 +135,7 @@ def test_fits_a_phone_screen(browser, voila) -> None:
 
 
 def test_the_lesson_list_opens_the_lesson(page: Page, voila) -> None:
-    page.goto(voila.url + "/")
+    page.goto(voila.url + "/voila/tree")
     item = page.locator(".jp-DirListing-item", has_text=LESSON)
     with page.context.expect_page() as opened:
         item.click()  # Voila's lesson list opens a lesson in a new tab
