@@ -157,6 +157,9 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
 def cpu_ticks(pid: int) -> int:
     fields = _stat_fields(pid)
     return 0 if fields is None else int(fields[11]) + int(fields[12])  # utime + stime
@@ -259,7 +262,8 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.label} exited early:\n{self.log()[-4000:]}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as resp:
+                # Voila's file list: "/" may redirect to a lesson, which starts a kernel
+                with urllib.request.urlopen(self.url + "/voila/tree", timeout=2) as resp:
                     if resp.status == 200:
                         self.ready_s = time.perf_counter() - start
                         return self
@@ -366,10 +370,21 @@ def launch_browser(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
 
+# Counted in the kernel websocket's received frames: every widget model's state names
+# its ``_model_name`` once (so this counts the models whose state the page received),
+# and each toolkit stylesheet starts with its own comment.
+WS_MARKS = {
+    "widget models": "_model_name",
+    "style.css": "mi_toolkit widget styles",
+    "curriculum.css": "Quiz and course map styles",
+}
+
+
 class Traffic:
     """What a page downloads: finished HTTP requests and kernel websocket frames."""
 
     def __init__(self, page: Any) -> None:
+        self.ws_marks = dict.fromkeys(WS_MARKS, 0)
         self.finished: list[Any] = []
         self.failed = 0
         self.ws_received = 0
@@ -396,6 +411,9 @@ class Traffic:
     def _on_received(self, payload: str | bytes) -> None:
         self.ws_received += self._size(payload)
         self.ws_frames_received += 1
+        text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+        for label, mark in WS_MARKS.items():
+            self.ws_marks[label] += text.count(mark)
 
     def _on_sent(self, payload: str | bytes) -> None:
         self.ws_sent += self._size(payload)
@@ -420,6 +438,7 @@ class Traffic:
             "ws_received_bytes": self.ws_received,
             "ws_sent_bytes": self.ws_sent,
             "ws_frames_received": self.ws_frames_received,
+            "ws_marks": dict(self.ws_marks),
         }
 
 

@@ -52,15 +52,19 @@ def pages(res: dict[str, Any], lessons: list[str], rows: dict[str, Any]) -> None
     t_min = bc.minimum([s["first_widget_s"] for s in triv])
     t_rss = bc.median([s["kernel_rss_mib"] for s in triv])
     t_end = bc.median([(s["nav_ms"] or {}).get("responseEnd") for s in triv])
+    t_kcpu = bc.median([s.get("kernel_cpu_s") for s in triv])
+    t_scpu = bc.median([s.get("server_cpu_s") for s in triv])
     print(
         f"\n(B) first widget and kernel RSS at first render, --pool-size 0 (targets: time <= "
         f"{T['first_widget']}x, RSS <= {T['rss_first']}x the trivial notebook)\n"
         f"  trivial notebook: median {t_med:.2f} s, min {t_min:.2f} s, HTML end "
-        f"{bc.fmt(t_end, '.0f')} ms, RSS {t_rss:.1f} MiB ({len(triv)} loads)"
+        f"{bc.fmt(t_end, '.0f')} ms, RSS {t_rss:.1f} MiB, CPU s kernel "
+        f"{bc.fmt(t_kcpu)} / server {bc.fmt(t_scpu)} ({len(triv)} loads)"
     )
     print(
         f"  {'lesson':<30} {'med s':>6} {'min s':>6} {'x med':>6} {'x min':>6} {'time':<9}"
-        f" {'HTML end':>8} {'RSS':>6} {'x RSS':>6} {'RSS':<9} mpl"
+        f" {'HTML end':>8} {'RSS':>6} {'x RSS':>6} {'RSS':<9} mpl {'kCPU s':>6} {'x':>5}"
+        f" {'sCPU s':>6} {'x':>5}"
     )
     for name in lessons:
         ls = [s for s in un["pairs"] if s["notebook"] == "lessons/" + name]
@@ -72,14 +76,24 @@ def pages(res: dict[str, Any], lessons: list[str], rows: dict[str, Any]) -> None
         end = bc.median([(s["nav_ms"] or {}).get("responseEnd") for s in ls])
         rm, rn, rr = bc.ratio(med, t_med), bc.ratio(mn, t_min), bc.ratio(rss, t_rss)
         mpl = any(s["matplotlib_mapped"] for s in ls)
+        kcpu = bc.median([s.get("kernel_cpu_s") for s in ls])
+        scpu = bc.median([s.get("server_cpu_s") for s in ls])
         print(
             f"  {name[:30]:<30} {bc.fmt(med, '.2f', 6)} {bc.fmt(mn, '.2f', 6)}"
             f" {bc.fmt(rm, '.2f', 6)} {bc.fmt(rn, '.2f', 6)} {bc.verdict(rm, T['first_widget']):<9}"
             f" {bc.fmt(end, '.0f', 8)} {bc.fmt(rss, '.1f', 6)} {bc.fmt(rr, '.2f', 6)}"
-            f" {bc.verdict(rr, T['rss_first']):<9} {'YES' if mpl else 'no'}"
+            f" {bc.verdict(rr, T['rss_first']):<9} {'YES' if mpl else 'no ':<3}"
+            f" {bc.fmt(kcpu, '.2f', 6)} {bc.fmt(bc.ratio(kcpu, t_kcpu), '.2f', 5)}"
+            f" {bc.fmt(scpu, '.2f', 6)} {bc.fmt(bc.ratio(scpu, t_scpu), '.2f', 5)}"
         )
         rows[f"first widget {name}"] = {"median_s": med, "min_s": mn, "ratio": rm, "ratio_min": rn}
         rows[f"rss first render {name}"] = {"mib": rss, "ratio": rr, "matplotlib_mapped": mpl}
+        rows[f"cpu first render {name}"] = {
+            "kernel_s": kcpu,
+            "kernel_ratio": bc.ratio(kcpu, t_kcpu),
+            "server_s": scpu,
+            "server_ratio": bc.ratio(scpu, t_scpu),
+        }
 
     if un["charts"]:
         mpl_rss = bc.median(
@@ -96,21 +110,28 @@ def pages(res: dict[str, Any], lessons: list[str], rows: dict[str, Any]) -> None
     print("\n(D) what a page downloads (warm-up loads, fresh context: nothing cached)")
     print(
         f"  {'page':<44} {'req':>4} {'HTTP KiB':>9} {'x':>5} {'ws KiB':>7} {'x':>5}"
-        f" {'CSS copies':>10}"
+        f" {'models':>6} {'CSS sent':>8} {'CSS in DOM':>10}"
     )
     warm = {s["notebook"]: s for s in un["warmup"]}
     tw = warm["baselines/" + bc.TRIVIAL]["traffic"]
     for path, s in warm.items():
         t = s["traffic"]
+        marks = t.get("ws_marks", {})
         print(
             f"  {path:<44} {t['requests']:4d} {t['http_received_bytes'] / 1024:9.0f}"
             f" {bc.fmt(bc.ratio(t['http_received_bytes'], tw['http_received_bytes']), '.2f', 5)}"
             f" {t['ws_received_bytes'] / 1024:7.0f}"
             f" {bc.fmt(bc.ratio(t['ws_received_bytes'], tw['ws_received_bytes']), '.2f', 5)}"
+            f" {marks.get('widget models', -1):6d}"
+            f" {marks.get('style.css', 0) + marks.get('curriculum.css', 0):8d}"
             f" {s['css_copies']:10d}"
         )
     css_sizes = {n: len((bc.ROOT / "mi_toolkit/content" / n).read_bytes()) for n in res["css"]}
-    print(f"  toolkit CSS: {css_sizes} bytes; each toolkit widget carries a copy in its state")
+    print(
+        f"  toolkit CSS: {css_sizes} bytes. models: widget model states the page received;"
+        " CSS sent: stylesheet copies in them (one shared model per stylesheet);"
+        " CSS in DOM: <style> elements (one per toolkit widget that shows it)"
+    )
     rows["css_bytes"] = css_sizes
 
 

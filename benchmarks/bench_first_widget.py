@@ -20,8 +20,11 @@ One run prints, side by side, as ratios with their targets:
     traffic (D). Median and min; the ratio divides by the median (min) over all the
     trivial loads of the run. Kernel RSS (``VmRSS`` of the page's kernel, the new
     ``ipykernel_launcher`` child of the server) is read ``--settle`` s after the
-    widget shows; then the page is closed with ``run_before_unload=True`` and the
-    kernel's exit awaited before the next load.
+    widget shows; so is the kernel's CPU time since it started and the server's CPU
+    time from the request until the widget showed (``/proc/PID/stat``): CPU
+    seconds move far less with the machine's load than wall time. Then the page
+    is closed with ``run_before_unload=True`` and the kernel's exit awaited
+    before the next load.
 
 (C) Kernel RSS after a chart: lesson 07 after two recorded ratings and lesson 11
     after coding the sample transcript (until ``.mi-chart img`` is visible),
@@ -31,7 +34,10 @@ One run prints, side by side, as ratios with their targets:
 (D) Bytes: in the warm-up round, Playwright's ``requestfinished`` requests
     (``request.sizes()``: response headers + encoded body) and the kernel
     websocket's received frames, until the widget shows and the network is idle;
-    and the copies of the toolkit's CSS in the page (each widget carries it).
+    in those frames, the widget models whose state arrived (each names its
+    ``_model_name`` once) and the copies of the toolkit's stylesheets; and the
+    ``<style>`` copies of them in the page (each toolkit widget shows the one
+    shared stylesheet model).
 
 (E) ``mi-toolkit serve`` with its defaults (a preheated pool, 1 kernel per
     notebook, over a copy of all of ``notebooks/``) against plain
@@ -143,16 +149,22 @@ def measure_load(
 ) -> dict[str, Any]:
     before = server.kernels()
     url = f"{server.url}/voila/render/{path}?learner=bench-{uuid.uuid4().hex[:10]}"
+    server_ticks = bc.cpu_ticks(server.pid)
     op = bc.open_page(browser, url, selector, args.timeout, count_traffic=count_traffic)
+    server_ticks = bc.cpu_ticks(server.pid) - server_ticks
     kernel = None
     try:
         sample: dict[str, Any] = {"notebook": path, "first_widget_s": op.first_widget_s}
         sample["nav_ms"] = op.navigation()
+        # CPU seconds, far less hit by the machine's load than wall time: the server's
+        # from the request until the widget showed, the kernel's from its start.
+        sample["server_cpu_s"] = server_ticks / bc.CLK_TCK
         time.sleep(args.settle)
         new = {pid: st for pid, st in server.kernels().items() if pid not in before}
         if not new:
             raise RuntimeError(f"no new kernel for {path}: is the pool off?")
         kernel = max(new, key=lambda pid: (new[pid], pid))
+        sample["kernel_cpu_s"] = bc.cpu_ticks(kernel) / bc.CLK_TCK
         sample["kernel_rss_mib"] = bc.rss_mib(kernel)
         sample["matplotlib_mapped"] = bc.maps_matplotlib(kernel)
         if draw is not None:

@@ -220,6 +220,23 @@ def test_importing_the_chart_module_does_not_import_matplotlib():
     assert out.stdout.strip() == "False"
 
 
+def test_building_and_restoring_the_widget_does_not_draw_the_chart():
+    """The page shows before matplotlib is loaded: the chart is drawn when asked for."""
+    code = (
+        "import sys\n"
+        "from mi_toolkit.core.common_ground import CommonGroundState\n"
+        "from mi_toolkit.widgets.common_ground import CommonGround\n"
+        "cg = CommonGround()\n"
+        "cg.restore(CommonGroundState(case_id='project').mark_shared(['x']))\n"
+        "cg.case.value = 'family'\n"
+        "print(any(m.split('.')[0] == 'matplotlib' for m in sys.modules))\n"
+        "cg.check_shared.click()\n"
+        "print(any(m.split('.')[0] == 'matplotlib' for m in sys.modules), '<img' in cg.chart.value)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["False", "True True"], out.stderr
+
+
 # ---------------------------------------------------------------- widget
 
 
@@ -235,6 +252,8 @@ def test_starts_on_the_first_case_with_a_box_per_party(cg: CommonGround):
     assert len(shown) == len(case.parties)
     assert shown[0].description == f"Reflect {case.parties[0].name}"
     assert cg.own_box.layout.display == "none"
+    assert "<img" not in cg.chart.value and "Check shared objectives" in cg.chart.value
+    cg.check_shared.click()
     assert "<img" in cg.chart.value and 'alt="Chart of the goals' in cg.chart.value
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -191,6 +193,31 @@ def test_widget_self_practice():
     w.notes.value = "Late nights\ncost me."
     assert w.value.sheet.notes == "Late nights\ncost me."
     assert w.status.value == ""
+
+
+def test_chart_is_drawn_on_the_first_rating_or_on_request():
+    """Choosing a case or restoring saved work shows the table only: matplotlib loads
+    when the learner rates an action or asks for the chart, not while the page is built."""
+    code = (
+        "import sys\n"
+        "from mi_toolkit.widgets.discrepancy import DiscrepancyWorksheet\n"
+        "w = DiscrepancyWorksheet()\n"
+        "w.mode.value = 'leo'\n"
+        "w.restore(w.value.rate(w.value.sheet.values[0], w.value.sheet.actions[0], -2))\n"
+        "mpl = lambda: any(m.split('.')[0] == 'matplotlib' for m in sys.modules)\n"
+        "print(mpl(), '<img' in w.chart.value, 'The gaps' in w.chart.value,"
+        " w.show_chart.layout.display)\n"
+        "w.show_chart.click()\n"
+        "print(mpl(), '<img' in w.chart.value, w.show_chart.layout.display)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["False False True None", "True True none"], out.stderr
+    w = DiscrepancyWorksheet()
+    w.mode.value = "amir"
+    assert "<img" not in w.chart.value and w.show_chart.layout.display is None
+    w.rate_value.value = w.value.sheet.values[0]
+    w.fit_boxes[0].value = -2
+    assert "<img" in w.chart.value and w.show_chart.layout.display == "none"
 
 
 def test_widget_case_practice_and_whose_goal_feedback():

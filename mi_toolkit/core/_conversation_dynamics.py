@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mi_toolkit.core._conversation_content import BUCKET_TALK, STATE_KEYS, Reply
-from mi_toolkit.core.coder import Coding
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mi_toolkit.core.coder import Coding
     from mi_toolkit.core.conversation import Conversation
 
 __all__ = ["EFFECTS", "ClientState", "Exchange", "band_of", "move_of", "step"]

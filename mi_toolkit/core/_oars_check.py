@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mi_toolkit.core._oars_content import ClassifyItem, OarsContent, Vignette
 from mi_toolkit.core._practice import MAX_RESPONSE_CHARS, clean_response, fill, matchable
@@ -21,7 +22,9 @@ from mi_toolkit.core._reflection_check import (
     righting_cue,
 )
 from mi_toolkit.core._reflection_content import ReflectionContent
-from mi_toolkit.core.coder import Coding, code_utterance
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mi_toolkit.core.coder import Coding
 
 __all__ = ["ClassifyResult", "OarsFeedback", "check_classify", "check_response", "points_heard"]
 
@@ -82,6 +85,8 @@ def check_response(
         reads = "reflection" if ok else _reading(found.form)
         notes = [*found.notes, Note("reflect", f["reflect_ok" if ok else "reflect_miss"])]
         return _result(kind, cleaned.text, ok, reads, notes, content)
+
+    from mi_toolkit.core.coder import code_utterance  # loaded on the first check, not at import
 
     coding = code_utterance(cleaned.plain, "practitioner", previous=vignette.client)
     said = matchable(cleaned.plain)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from mi_toolkit.core._practice import (
     MAX_RESPONSE_CHARS,
@@ -20,7 +21,9 @@ from mi_toolkit.core._practice import (
     matchable,
 )
 from mi_toolkit.core._reflection_content import ClientStatement, ReflectionContent
-from mi_toolkit.core.coder import Coding, code_utterance
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mi_toolkit.core.coder import Coding
 
 __all__ = [
     "Note",
@@ -118,6 +121,8 @@ def read_reflection(
     sustain_words: tuple[str, ...] = (),
 ) -> ReflectionFeedback:
     """What kind of response ``cleaned`` is, as a reflection of ``client``'s words."""
+    from mi_toolkit.core.coder import code_utterance  # loaded on the first check, not at import
+
     f = content.feedback
     coding = code_utterance(cleaned.plain, "practitioner", previous=client)
     said = matchable(cleaned.plain)

@@ -41,9 +41,6 @@ from mi_toolkit.core._practice import (
     state_header,
     text_field,
 )
-from mi_toolkit.core._practitioner import CODE_NAMES, content_words
-from mi_toolkit.core._text import normalise
-from mi_toolkit.core.coder import code_utterance
 
 __all__ = [
     "MAX_PARTIES",
@@ -225,6 +222,9 @@ def check_reflection(
     The coder says whether it reads as a reflection; a second check looks for words
     from what the party wants or worries about.
     """
+    from mi_toolkit.core._practitioner import CODE_NAMES  # the coder loads when first used
+    from mi_toolkit.core.coder import code_utterance
+
     f, name = content.feedback, party.name
     checked = clean_response(raw)
     if checked.problem in ("blank", "too_long", "no_words"):
@@ -242,14 +242,22 @@ def check_reflection(
     )
     notes = [(tone, text)]
     position = " ".join([party.says, *party.concerns, *(o.text for o in case.goals_of(party.id))])
-    said = {w for w in content_words(normalise(position)) if len(w) > 3}
-    found = sorted(w for w in content_words(normalise(checked.plain)) if w in said)
+    said = {w for w in _words(position) if len(w) > 3}
+    found = sorted(w for w in _words(checked.plain) if w in said)
     if found:
         notes.append(("good", fill(f["names_position"], name=name, words=", ".join(found[:4]))))
     else:
         notes.append(("suggest", fill(f["misses_position"], name=name)))
     notes.append(("info", f["coder_note"]))
     return tuple(notes)
+
+
+def _words(text: str) -> set[str]:
+    """The content words of ``text``, as the coder sees them (imported on first use)."""
+    from mi_toolkit.core._practitioner import content_words
+    from mi_toolkit.core._text import normalise
+
+    return set(content_words(normalise(text)))
 
 
 def check_shared(
@@ -280,12 +288,8 @@ def check_vision(content: CommonGroundContent, case: Case, raw: str | None) -> t
     text = keep_text(raw).text
     if not text:
         return (("suggest", f["vision_blank"]),)
-    words = content_words(normalise(text))
-    named = [
-        o
-        for o in case.shared
-        if {w for w in content_words(normalise(o.text)) if len(w) > 3} & words
-    ]
+    words = _words(text)
+    named = [o for o in case.shared if {w for w in _words(o.text) if len(w) > 3} & words]
     notes: list[Note] = []
     if named:
         notes.append(("good", fill(f["vision_good"], count=len(named))))

@@ -29,7 +29,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mi_toolkit.core._conversation_content import (
     CommonText,
@@ -48,10 +48,12 @@ from mi_toolkit.core._conversation_dynamics import (
 )
 from mi_toolkit.core._conversation_review import Moment, hint, moments, review_text
 from mi_toolkit.core._practice import clean_response, read_list, state_header, text_field
-from mi_toolkit.core.coder import Coding, code_utterance
-from mi_toolkit.core.miti import MitiSummary, summarize
 from mi_toolkit.core.ruler import StateError
 from mi_toolkit.core.transcript import CLIENT, PRACTITIONER, Transcript, Utterance
+
+if TYPE_CHECKING:  # pragma: no cover - the coder loads when first used
+    from mi_toolkit.core.coder import Coding
+    from mi_toolkit.core.miti import MitiSummary
 
 __all__ = [
     "MAX_TURNS",
@@ -187,6 +189,8 @@ class Conversation:
             message = _PROBLEMS[checked.problem].format(chars=checked.chars, limit=MAX_TURN_CHARS)
             raise TurnError(checked.problem, message)
         previous = self.exchanges[-1].reply.text if self.exchanges else self.opening.text
+        from mi_toolkit.core.coder import code_utterance  # loaded on the first turn
+
         coding = code_utterance(checked.text, PRACTITIONER, previous=previous)
         exchange = step(self, checked.text, coding)
         return replace(self, exchanges=self.exchanges + (exchange,))
@@ -221,6 +225,8 @@ class Conversation:
     def codings(self) -> tuple[Coding, ...]:
         """A coding per transcript turn: the learner's as coded when said, the client's
         coded in the light of the turn before."""
+        from mi_toolkit.core.coder import code_utterance
+
         out = [code_utterance(self.opening.text, CLIENT)]
         for e in self.exchanges:
             out += [e.coding, code_utterance(e.reply.text, CLIENT, previous=e.said)]
@@ -228,6 +234,8 @@ class Conversation:
 
     def summary(self) -> MitiSummary:
         """The MITI summary of the conversation so far."""
+        from mi_toolkit.core.miti import summarize
+
         return summarize(self.transcript(), self.codings())
 
     def moments(self) -> tuple[Moment, ...]:

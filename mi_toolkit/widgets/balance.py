@@ -14,8 +14,15 @@ from mi_toolkit.core.balance import (
     evocative_questions,
     load_balance_content,
 )
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
-from mi_toolkit.widgets.reflection import fit, wide
+from mi_toolkit.widgets._common import (
+    esc,
+    fit,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+    wide,
+)
 
 __all__ = ["DecisionalBalance"]
 
@@ -45,7 +52,7 @@ class DecisionalBalance(widgets.VBox):
     ) -> None:
         self.content = content or load_balance_content()
         c = self.content
-        self.caveat = widgets.HTML(
+        self.caveat = html(
             f'<div class="mi-follow-up" role="note"><p><strong>Caveat:</strong> '
             f"{esc(c.caveat)}</p></div>"
         )
@@ -54,7 +61,7 @@ class DecisionalBalance(widgets.VBox):
             options=[("My own change (self-practice)", SELF)] + [(k.name, k.id) for k in c.cases],
             description="Whose decision",
         )
-        self.situation = widgets.HTML()
+        self.situation = html()
         self.change = widgets.Text(
             description="The change",
             placeholder="for example: take the new job",
@@ -72,8 +79,8 @@ class DecisionalBalance(widgets.VBox):
             ],
             description="Approach",
         )
-        self.mode_note = widgets.HTML()
-        self.questions = widgets.HTML()
+        self.mode_note = html()
+        self.questions = html()
         self.answers = widgets.Textarea(
             description="Their reasons",
             placeholder="the reasons for change you heard, in their words",
@@ -94,8 +101,8 @@ class DecisionalBalance(widgets.VBox):
         self.summarize = widgets.Button(
             layout=fit(), description="Summarise", tooltip="Gather what has been written"
         )
-        self.summary = widgets.HTML()
-        self.status = widgets.HTML()
+        self.summary = html()
+        self.status = html()
         super().__init__(
             [
                 stylesheet(),

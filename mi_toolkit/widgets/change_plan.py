@@ -7,6 +7,8 @@ import base64
 
 import ipywidgets as widgets
 import traitlets
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import TextStyle
 
 from mi_toolkit.core.change_plan import (
     MAX_STEPS,
@@ -19,9 +21,19 @@ from mi_toolkit.core.change_plan import (
     plan_markdown,
     step_follow_ups,
 )
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
+from mi_toolkit.widgets._common import (
+    client_html,
+    esc,
+    fixed_fit,
+    fixed_layout,
+    fixed_style,
+    fixed_wide,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+)
 from mi_toolkit.widgets.common_ground import notes_html
-from mi_toolkit.widgets.reflection import client_html, fit, wide
 
 __all__ = ["ChangePlan"]
 
@@ -59,11 +71,11 @@ class ChangePlan(widgets.VBox):
         self.content = content or load_plan_content()
         c = self.content
         self.whose = widgets.Dropdown(
-            layout=fit(),
+            layout=fixed_fit(),
             options=[("My own change (self-practice)", SELF)] + [(k.name, k.id) for k in c.cases],
             description="Whose plan",
         )
-        self.client = widgets.HTML()
+        self.client = html()
 
         def text(description: str, placeholder: str, area: bool = False) -> widgets.Widget:
             kind = widgets.Textarea if area else widgets.Text
@@ -71,12 +83,13 @@ class ChangePlan(widgets.VBox):
                 description=description,
                 placeholder=placeholder,
                 continuous_update=False,
-                layout=wide(),
+                layout=fixed_wide(),
+                style=fixed_style(TextStyle),
             )
 
         self.goal = text("Goal", "in the person's own words: I want to ...")
         self.value_choice = widgets.Dropdown(
-            layout=fit(),
+            layout=fixed_fit(),
             options=[("choose a value", "")] + [(v, v) for v in c.values],
             description="Value it serves",
         )
@@ -86,31 +99,35 @@ class ChangePlan(widgets.VBox):
         ]
         self.step_confidence = [
             widgets.Dropdown(
-                layout=fit(),
+                layout=fixed_fit(),
                 options=[("choose 0 to 10", "")] + [(str(n), n) for n in range(11)],
                 description=f"Confidence in step {i + 1}",
+                style=fixed_style(DescriptionStyle),
             )
             for i in range(MAX_STEPS)
         ]
-        self.step_follow_ups = [widgets.HTML() for _ in range(MAX_STEPS)]
+        self.step_follow_ups = [html() for _ in range(MAX_STEPS)]
         self.successes = text("Past successes", "changes managed before, and what helped", True)
         self.if_slips = text("If a step slips", "what to do then, and who can help", True)
         self.check = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Check my plan",
             tooltip="Suggestions on each part of the plan",
             button_style="primary",
         )
-        self.feedback = widgets.HTML()
+        self.feedback = html()
         self.prepare = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Prepare my one-page plan",
             tooltip="Make HTML and Markdown downloads of this plan",
         )
-        self.downloads = widgets.HTML()
-        self.status = widgets.HTML()
+        self.downloads = html()
+        self.status = html()
         steps = [
-            widgets.VBox([self.step_texts[i], self.step_confidence[i], self.step_follow_ups[i]])
+            widgets.VBox(
+                [self.step_texts[i], self.step_confidence[i], self.step_follow_ups[i]],
+                layout=fixed_layout(),
+            )
             for i in range(MAX_STEPS)
         ]
         super().__init__(
@@ -118,13 +135,13 @@ class ChangePlan(widgets.VBox):
                 stylesheet(),
                 self.whose,
                 self.client,
-                widgets.HTML("<h3>1. The goal, and why it matters</h3>"),
+                html("<h3>1. The goal, and why it matters</h3>"),
                 self.goal,
                 self.value_choice,
                 self.value_why,
-                widgets.HTML("<h3>2. Small steps, with confidence in each (0-10)</h3>"),
+                html("<h3>2. Small steps, with confidence in each (0-10)</h3>"),
                 *steps,
-                widgets.HTML("<h3>3. Past successes and a plan for slips</h3>"),
+                html("<h3>3. Past successes and a plan for slips</h3>"),
                 self.successes,
                 self.if_slips,
                 widgets.HBox([self.check, self.prepare]),

@@ -23,8 +23,15 @@ from mi_toolkit.core.common_ground import (
     describe_overlap,
     load_cases,
 )
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
-from mi_toolkit.widgets.reflection import fit, wide
+from mi_toolkit.widgets._common import (
+    esc,
+    fit,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+    wide,
+)
 
 __all__ = ["CommonGround", "notes_html"]
 
@@ -40,6 +47,9 @@ class CommonGround(widgets.VBox):
     codes each one and says what it does, as suggestions); tick the objectives
     every party holds (**Check shared objectives** draws the overlap chart); then
     draft a shared vision and **Check my vision**.
+
+    The chart is drawn only when asked for (matplotlib loads then, a second or
+    more on a busy server), never while the page is built or restored.
 
     Example::
 
@@ -67,35 +77,14 @@ class CommonGround(widgets.VBox):
             options=[(c.title, c.id) for c in self.content.cases] + [("Your own situation", OWN)],
             description="Situation",
         )
-        self.setting = widgets.HTML()
-        self.party_names = [
-            widgets.Text(
-                description=f"Party {i + 1}",
-                placeholder="a name or role",
-                continuous_update=False,
-                layout=wide(),
-            )
-            for i in range(MAX_PARTIES)
-        ]
-        self.party_goals = [
-            widgets.Textarea(
-                description=f"Goals of party {i + 1}",
-                placeholder="what they want, one goal per line",
-                continuous_update=False,
-                layout=wide(),
-            )
-            for i in range(MAX_PARTIES)
-        ]
-        self.own_box = widgets.VBox(
-            [
-                widgets.HTML(
-                    "<p>Describe two to five parties. Write a goal the same way for two "
-                    "parties and it counts as held by both.</p>"
-                ),
-                *[w for pair in zip(self.party_names, self.party_goals, strict=True) for w in pair],
-            ]
-        )
-        self.parties = widgets.HTML()
+        self.setting = html()
+        # The own-situation boxes and the objective tick boxes are made when first
+        # needed: a page showing a prepared case does not carry 10 hidden text boxes
+        # and 40 tick boxes (3 widget models each) that it may never use.
+        self.party_names: list[widgets.Text] = []
+        self.party_goals: list[widgets.Textarea] = []
+        self.own_box = widgets.VBox()
+        self.parties = html()
         self.reflections = [
             widgets.Textarea(continuous_update=False, layout=wide()) for _ in range(MAX_PARTIES)
         ]
@@ -105,17 +94,16 @@ class CommonGround(widgets.VBox):
             tooltip="Code each reflection and suggest what might make it stronger",
             button_style="primary",
         )
-        self.reflection_feedback = widgets.HTML()
-        self.objectives = [
-            widgets.Checkbox(indent=False, layout=wide()) for _ in range(MAX_OBJECTIVES)
-        ]
+        self.reflection_feedback = html()
+        self.objectives: list[widgets.Checkbox] = []
+        self.objective_list = widgets.VBox()
         self.check_shared = widgets.Button(
             layout=fit(),
             description="Check shared objectives",
             tooltip="See which objectives every party holds, with a chart of the overlap",
         )
-        self.shared_feedback = widgets.HTML()
-        self.chart = widgets.HTML()
+        self.shared_feedback = html()
+        self.chart = html()
         self.chart.add_class("mi-chart")
         self.vision = widgets.Textarea(
             description="Shared vision",
@@ -128,8 +116,8 @@ class CommonGround(widgets.VBox):
             description="Check my vision",
             tooltip="Does the vision build on what every party wants?",
         )
-        self.vision_feedback = widgets.HTML()
-        self.status = widgets.HTML()
+        self.vision_feedback = html()
+        self.status = html()
         super().__init__(
             [
                 stylesheet(),
@@ -137,16 +125,16 @@ class CommonGround(widgets.VBox):
                 self.setting,
                 self.own_box,
                 self.parties,
-                widgets.HTML("<h3>1. Reflect each party's position</h3>"),
+                html("<h3>1. Reflect each party's position</h3>"),
                 *self.reflections,
                 self.check_reflections,
                 self.reflection_feedback,
-                widgets.HTML("<h3>2. Mark the objectives every party holds</h3>"),
-                *self.objectives,
+                html("<h3>2. Mark the objectives every party holds</h3>"),
+                self.objective_list,
                 self.check_shared,
                 self.shared_feedback,
                 self.chart,
-                widgets.HTML("<h3>3. Draft a shared vision</h3>"),
+                html("<h3>3. Draft a shared vision</h3>"),
                 self.vision,
                 self.check_vision,
                 self.vision_feedback,
@@ -159,12 +147,8 @@ class CommonGround(widgets.VBox):
         self._restoring = False
         self.restore(state or CommonGroundState())
         self.case.observe(self._on_case, names="value")
-        for w in self.party_names + self.party_goals:
-            w.observe(self._on_party, names="value")
         for w in self.reflections:
             w.observe(self._on_reflection, names="value")
-        for w in self.objectives:
-            w.observe(self._on_objective, names="value")
         self.vision.observe(self._on_vision, names="value")
         self.check_reflections.on_click(self._on_check_reflections)
         self.check_shared.on_click(self._on_check_shared)
@@ -181,7 +165,9 @@ class CommonGround(widgets.VBox):
         try:
             self.value = state
             self.case.value = state.case_id
-            for i in range(MAX_PARTIES):
+            if self.party_names or state.own_parties or state.case_id == OWN:
+                self._make_own_boxes()
+            for i in range(len(self.party_names)):
                 own = state.own_parties[i] if i < len(state.own_parties) else None
                 self.party_names[i].value = own.name if own else ""
                 self.party_goals[i].value = "\n".join(own.goals) if own else ""
@@ -193,6 +179,46 @@ class CommonGround(widgets.VBox):
     @property
     def current_case(self) -> Case:
         return case_for(self.content, self.value)
+
+    # ------------------------------------------------------------ parts made on demand
+
+    def _make_own_boxes(self) -> None:
+        if self.party_names:
+            return
+        for i in range(MAX_PARTIES):
+            name = widgets.Text(
+                description=f"Party {i + 1}",
+                placeholder="a name or role",
+                continuous_update=False,
+                layout=wide(),
+            )
+            goals = widgets.Textarea(
+                description=f"Goals of party {i + 1}",
+                placeholder="what they want, one goal per line",
+                continuous_update=False,
+                layout=wide(),
+            )
+            name.observe(self._on_party, names="value")
+            goals.observe(self._on_party, names="value")
+            self.party_names.append(name)
+            self.party_goals.append(goals)
+        self.own_box.children = (
+            html(
+                "<p>Describe two to five parties. Write a goal the same way for two "
+                "parties and it counts as held by both.</p>"
+            ),
+            *[w for pair in zip(self.party_names, self.party_goals, strict=True) for w in pair],
+        )
+
+    def _make_objective_boxes(self, count: int) -> None:
+        count = min(count, MAX_OBJECTIVES)
+        if len(self.objectives) >= count:
+            return
+        while len(self.objectives) < count:
+            box = widgets.Checkbox(indent=False, layout=wide())
+            box.observe(self._on_objective, names="value")
+            self.objectives.append(box)
+        self.objective_list.children = tuple(self.objectives)
 
     # ------------------------------------------------------------ handlers
 
@@ -210,7 +236,7 @@ class CommonGround(widgets.VBox):
         owner = change["owner"]
         i = (self.party_names + self.party_goals).index(owner) % MAX_PARTIES
         self.value = self.value.set_party(i, self.party_names[i].value, self.party_goals[i].value)
-        self._render_case(chart=False)
+        self._render_case()
 
     @surface_errors("status")
     def _on_reflection(self, change: dict) -> None:
@@ -261,19 +287,22 @@ class CommonGround(widgets.VBox):
     @surface_errors("status")
     def _on_check_vision(self, _button: widgets.Button) -> None:
         case = self.current_case
-        html = notes_html("Your shared vision", check_vision(self.content, case, self.value.vision))
+        text = notes_html("Your shared vision", check_vision(self.content, case, self.value.vision))
         if case.vision_example and self.value.vision:
-            html += (
+            text += (
                 f'<div class="mi-follow-up"><p>One way it could be said (yours may be '
                 f"better): “{esc(case.vision_example)}”</p></div>"
             )
-        self.vision_feedback.value = html
+        self.vision_feedback.value = text
 
     # ------------------------------------------------------------ rendering
 
-    def _render_case(self, chart: bool = True) -> None:
+    def _render_case(self) -> None:
         case = self.current_case
         own = self.value.case_id == OWN
+        if own:
+            self._make_own_boxes()
+        self._make_objective_boxes(len(case.objectives))
         self.own_box.layout.display = None if own else "none"
         self.setting.value = "" if own else f"<p>{esc(case.setting)}</p>"
         self.parties.value = "".join(self._party_html(case, i) for i in range(len(case.parties)))
@@ -304,8 +333,10 @@ class CommonGround(widgets.VBox):
         self.reflection_feedback.value = ""
         self.shared_feedback.value = ""
         self.vision_feedback.value = ""
-        if chart:
-            self._render_chart()
+        self.chart.value = (
+            "<p>Mark the objectives every party holds, then press <strong>Check shared "
+            "objectives</strong> to see a chart of who wants what.</p>"
+        )
 
     def _party_html(self, case: Case, i: int) -> str:
         p = case.parties[i]

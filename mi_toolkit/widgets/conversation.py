@@ -21,9 +21,15 @@ from mi_toolkit.core.conversation import (
     load_scenarios,
     replay,
 )
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
-from mi_toolkit.widgets.reflection import fit, wide
-from mi_toolkit.widgets.transcript_coder import _summary_html, _table_html
+from mi_toolkit.widgets._common import (
+    esc,
+    fixed_fit,
+    fixed_wide,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+)
 
 __all__ = ["PracticeConversation"]
 
@@ -77,46 +83,46 @@ class PracticeConversation(widgets.VBox):
             description="Client",
             options=[(s.title, s.id) for s in self.scenarios.values()],
             value=first,
-            layout=fit(),
+            layout=fixed_fit(),
         )
         self.new_conversation = widgets.Button(
             description="Start a new conversation",
             tooltip="Start again with the client chosen above",
-            layout=fit(),
+            layout=fixed_fit(),
         )
-        self.about = widgets.HTML()
-        self.chat = widgets.HTML()
+        self.about = html()
+        self.chat = html()
         self.chat.add_class("mi-chat")
         self.show_state = widgets.Checkbox(
             value=show_state, description="Show the client's state", indent=False
         )
-        self.client_state = widgets.HTML()
+        self.client_state = html()
         self.message = widgets.Textarea(
             description="Your turn",
             placeholder="Type what you would say, then press Send.",
             rows=2,
-            layout=wide(),
+            layout=fixed_wide(),
             continuous_update=False,  # see ReflectionBuilder: "type, Tab, Enter" stays in order
         )
         self.message.add_class("mi-response")
         self.send = widgets.Button(
             description="Send", tooltip="Say this to the client", button_style="primary",
-            layout=fit(),
+            layout=fixed_fit(),
         )  # fmt: skip
         self.hint = widgets.Button(
-            description="Hint", tooltip="Suggest a next move for this moment", layout=fit()
+            description="Hint", tooltip="Suggest a next move for this moment", layout=fixed_fit()
         )
         self.end = widgets.Button(
             description="End and review",
             tooltip="Finish and see the coded conversation, the MITI summary and a download",
-            layout=fit(),
+            layout=fixed_fit(),
         )
-        self.hint_text = widgets.HTML()
-        self.status = widgets.HTML()
-        self.review = widgets.HTML()
-        self.chart = widgets.HTML()
+        self.hint_text = html()
+        self.status = html()
+        self.review = html()
+        self.chart = html()
         self.chart.add_class("mi-chart")
-        self.download = widgets.HTML()
+        self.download = html()
         super().__init__(
             [stylesheet(), widgets.HBox([self.scenario, self.new_conversation]), self.about,
              self.chat, self.show_state, self.client_state, self.message,
@@ -264,6 +270,7 @@ class PracticeConversation(widgets.VBox):
 
     def _render_review(self) -> None:
         from mi_toolkit.miti_plots import describe_miti_chart, miti_summary_png
+        from mi_toolkit.widgets.transcript_coder import _summary_html, _table_html
 
         talk = self.conversation
         summary = talk.summary()

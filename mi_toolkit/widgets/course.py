@@ -18,7 +18,7 @@ from mi_toolkit.core.course import (
 )
 from mi_toolkit.core.identity import Learner, current_learner
 from mi_toolkit.core.journal import Journal
-from mi_toolkit.widgets._common import esc, page_environ, stylesheet, surface_errors
+from mi_toolkit.widgets._common import esc, html, page_environ, stylesheet, surface_errors
 from mi_toolkit.widgets.lesson import LessonBar
 from mi_toolkit.widgets.quiz import curriculum_stylesheet
 
@@ -66,14 +66,14 @@ class CourseMap(widgets.VBox):
         # the folder above the lessons is served, so ../exercises/ is reachable.
         page_path = env.get("SCRIPT_NAME", "")
         self._exercise_links = not page_path or f"/{self.folder.name}/" in page_path
-        self.lessons = widgets.HTML()
-        self.summary = widgets.HTML()
+        self.lessons = html()
+        self.summary = html()
         self.refresh = widgets.Button(
             description="Refresh my progress",
             tooltip="Read your saved work again",
             layout=widgets.Layout(width="auto", align_self="flex-start"),
         )
-        self.status = widgets.HTML()
+        self.status = html()
         super().__init__(
             [
                 stylesheet(),

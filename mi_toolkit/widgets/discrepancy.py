@@ -20,8 +20,15 @@ from mi_toolkit.core.discrepancy import (
     parse_items,
     prompts_for,
 )
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
-from mi_toolkit.widgets.reflection import client_html, fit
+from mi_toolkit.widgets._common import (
+    client_html,
+    esc,
+    fit,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+)
 
 __all__ = ["DiscrepancyWorksheet"]
 
@@ -35,6 +42,10 @@ class DiscrepancyWorksheet(widgets.VBox):
     **Work on** chooses yourself (self-practice) or a case client (practice as a
     practitioner); each has its own sheet. Pass ``values_from=`` a
     :class:`~mi_toolkit.widgets.values.ValuesCardSort` to bring in its top values.
+
+    The chart of the gaps is drawn once the learner rates an action or presses
+    **Show the chart** (matplotlib loads then); choosing a case or restoring saved
+    work shows the table of gaps without drawing.
 
     Example::
 
@@ -65,8 +76,8 @@ class DiscrepancyWorksheet(widgets.VBox):
             + [(f"case client: {case.name}", case.id) for case in c.cases],
             description="Work on",
         )
-        self.case_info = widgets.HTML()
-        self.from_sort = widgets.HTML()
+        self.case_info = html()
+        self.from_sort = html()
         self.use_top = widgets.Button(
             layout=fit(),
             description="Add my top values from the card sort",
@@ -86,18 +97,24 @@ class DiscrepancyWorksheet(widgets.VBox):
             style=_WIDE,
             layout=widgets.Layout(width="95%"),
         )
-        self.list_note = widgets.HTML()
+        self.list_note = html()
         self.owner_boxes: list[widgets.Dropdown] = []
         self.owners = widgets.VBox()
-        self.owner_feedback = widgets.HTML()
+        self.owner_feedback = html()
         self.rate_value = widgets.Dropdown(
             layout=fit(), options=[("list a value first", "")], description="Rate actions for"
         )
         self.fit_boxes: list[widgets.Dropdown] = []
         self.fits = widgets.VBox()
-        self.prompts = widgets.HTML()
-        self.chart = widgets.HTML()
+        self.prompts = html()
+        self.chart = html()
         self.chart.add_class("mi-chart")
+        self.show_chart = widgets.Button(
+            layout=fit(),
+            description="Show the chart",
+            tooltip="Draw the chart of how each action fits each value",
+        )
+        self._charted = False
         self.notes = widgets.Textarea(
             description="What do you notice?",
             rows=4,
@@ -105,7 +122,7 @@ class DiscrepancyWorksheet(widgets.VBox):
             style=_WIDE,
             layout=widgets.Layout(width="95%"),
         )
-        self.status = widgets.HTML()
+        self.status = html()
         if values_from is None:
             self.use_top.layout.display = "none"
         super().__init__(
@@ -113,21 +130,22 @@ class DiscrepancyWorksheet(widgets.VBox):
                 stylesheet(),
                 self.mode,
                 self.case_info,
-                widgets.HTML("<h3>1. Values and actions</h3>"),
+                html("<h3>1. Values and actions</h3>"),
                 self.from_sort,
                 self.use_top,
                 self.values_box,
                 self.actions_box,
                 self.list_note,
-                widgets.HTML("<h3>2. Whose goal is it?</h3>"),
+                html("<h3>2. Whose goal is it?</h3>"),
                 self.owners,
                 self.owner_feedback,
-                widgets.HTML("<h3>3. How well does each action fit?</h3>"),
+                html("<h3>3. How well does each action fit?</h3>"),
                 self.rate_value,
                 self.fits,
                 self.prompts,
+                self.show_chart,
                 self.chart,
-                widgets.HTML("<h3>4. What do you notice?</h3>"),
+                html("<h3>4. What do you notice?</h3>"),
                 self.notes,
                 self.status,
             ],
@@ -144,6 +162,7 @@ class DiscrepancyWorksheet(widgets.VBox):
         self.rate_value.observe(self._on_rate_value, names="value")
         self.notes.observe(self._on_notes, names="value")
         self.use_top.on_click(self._on_use_top)
+        self.show_chart.on_click(self._on_show_chart)
         if values_from is not None:
             values_from.observe(self._on_sort, names="value")
 
@@ -219,7 +238,13 @@ class DiscrepancyWorksheet(widgets.VBox):
         if not value:
             return
         self.value = self.value.rate(value, action, None if fit_value == "" else fit_value)
+        self._charted = True
         self._render_prompts()
+        self._render_chart()
+
+    @surface_errors("status")
+    def _on_show_chart(self, _button: widgets.Button) -> None:
+        self._charted = True
         self._render_chart()
 
     @surface_errors("status")
@@ -321,7 +346,7 @@ class DiscrepancyWorksheet(widgets.VBox):
             box.observe(lambda ch, v=value: self._on_owner(v, ch["new"]), names="value")
             self.owner_boxes.append(box)
         if not self.owner_boxes:
-            self.owners.children = (widgets.HTML("<p>List a value or goal first.</p>"),)
+            self.owners.children = (html("<p>List a value or goal first.</p>"),)
         else:
             self.owners.children = tuple(self.owner_boxes)
         for box in old:
@@ -347,9 +372,7 @@ class DiscrepancyWorksheet(widgets.VBox):
         if self.fit_boxes:
             self.fits.children = tuple(self.fit_boxes)
         else:
-            self.fits.children = (
-                widgets.HTML("<p>List at least one value and one current action.</p>"),
-            )
+            self.fits.children = (html("<p>List at least one value and one current action.</p>"),)
         for box in old:
             box.close()
         self._render_prompts()
@@ -370,13 +393,12 @@ class DiscrepancyWorksheet(widgets.VBox):
         )
 
     def _render_chart(self) -> None:
-        from mi_toolkit.discrepancy_plots import fit_png
-
         sheet = self.value.sheet
-        if not sheet.values or not sheet.actions:
+        ready = bool(sheet.values and sheet.actions)
+        self.show_chart.layout.display = None if ready and not self._charted else "none"
+        if not ready:
             self.chart.value = ""
             return
-        png = base64.b64encode(fit_png(sheet)).decode("ascii")
         labels = self.content.fit_labels
         rows = "".join(
             f"<tr><td>{esc(a)}</td><td>{esc(v)}</td><td>{f}: {esc(labels[f])}</td></tr>"
@@ -389,6 +411,12 @@ class DiscrepancyWorksheet(widgets.VBox):
             if rows
             else "<p>No action is rated as working against a value yet.</p>"
         )
+        if not self._charted:  # drawn on the first rating or on request, not on page load
+            self.chart.value = table
+            return
+        from mi_toolkit.discrepancy_plots import fit_png
+
+        png = base64.b64encode(fit_png(sheet)).decode("ascii")
         self.chart.value = (
             f'<figure><img src="data:image/png;base64,{png}" '
             f'alt="{esc(describe_fits(self.content, sheet))}">'

@@ -11,6 +11,7 @@ import weakref
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import TextStyle
 
 from mi_toolkit.core.exchange import ExportError, export_document, read_document
 from mi_toolkit.core.identity import Learner, clean_learner_name, current_learner
@@ -18,6 +19,9 @@ from mi_toolkit.core.journal import Journal
 from mi_toolkit.core.ruler import StateError
 from mi_toolkit.widgets._common import (
     esc,
+    fixed_layout,
+    fixed_style,
+    html,
     message_html,
     page_environ,
     stylesheet,
@@ -62,26 +66,35 @@ class LessonBar(widgets.VBox):
         self._timers: dict[str, threading.Timer] = {}
         self._timer_lock = threading.Lock()
 
-        self.name = widgets.Text(value=self.learner.name, description="Your name")
+        # Parts never restyled share one Layout and style model (see fixed_layout).
+        fixed = {"layout": fixed_layout(), "style": fixed_style(widgets.ButtonStyle)}
+        self.name = widgets.Text(
+            value=self.learner.name,
+            description="Your name",
+            layout=fixed_layout(),
+            style=fixed_style(TextStyle),
+        )
         self.name.add_class("mi-learner-name")
         self.switch = widgets.Button(
-            description="Use this name", tooltip="Save and load your work under this name"
+            description="Use this name", tooltip="Save and load your work under this name", **fixed
         )
         signin = widgets.HBox([self.name, self.switch])
         if self.learner.source == "jupyterhub":  # the hub decides who this is
             signin.layout.display = "none"
-        self.status = widgets.HTML()
-        self.notice = widgets.HTML()
+        self.status = html()
+        self.notice = html()
         self.prepare = widgets.Button(
             description="Download my work",
             tooltip="Prepare downloads of everything you saved (HTML, Markdown, JSON)",
+            **fixed,
         )
-        self.downloads = widgets.HTML()
+        self.downloads = html()
         self.upload = widgets.FileUpload(
             accept=".json",
             multiple=False,
             description="Load saved work",
             tooltip="Load a JSON file from 'Download my work' (for example from another computer)",
+            **fixed,
         )
         super().__init__(
             [
@@ -89,7 +102,7 @@ class LessonBar(widgets.VBox):
                 signin,
                 self.status,
                 self.notice,
-                widgets.HBox([self.prepare, self.upload]),
+                widgets.HBox([self.prepare, self.upload], layout=fixed_layout()),
                 self.downloads,
             ],
             **kwargs,

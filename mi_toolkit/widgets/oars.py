@@ -24,8 +24,17 @@ from mi_toolkit.core.oars import (
     load_reflection_content,
 )
 from mi_toolkit.core.reflection import ReflectionContent
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
-from mi_toolkit.widgets.reflection import client_html, feedback_html, fit, wide
+from mi_toolkit.widgets._common import (
+    client_html,
+    esc,
+    feedback_html,
+    fixed_fit,
+    fixed_wide,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+)
 
 __all__ = ["OarsPractice"]
 
@@ -68,9 +77,11 @@ class OarsPractice(widgets.VBox):
         self._clock = clock
         c = self.content
         self.vignette = widgets.Dropdown(
-            layout=fit(), options=[(v.title, v.id) for v in c.vignettes], description="Vignette"
+            layout=fixed_fit(),
+            options=[(v.title, v.id) for v in c.vignettes],
+            description="Vignette",
         )
-        self.scene = widgets.HTML()
+        self.scene = html()
         self.responses: dict[str, widgets.Textarea] = {}
         self.feedbacks: dict[str, widgets.HTML] = {}
         boxes = []
@@ -80,52 +91,52 @@ class OarsPractice(widgets.VBox):
                 description=text.label,
                 placeholder=text.prompt,
                 rows=2,
-                layout=wide(),
+                layout=fixed_wide(),
                 continuous_update=False,  # whole text synced before a click (see reflection.py)
             )
             self.responses[kind].add_class("mi-response")
-            self.feedbacks[kind] = widgets.HTML()
+            self.feedbacks[kind] = html()
             boxes += [self.responses[kind], self.feedbacks[kind]]
         self.check = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Check my responses",
             tooltip="Code each response you wrote and explain what it reads as",
             button_style="primary",
         )
         self.reveal = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Show example responses",
             tooltip="See one example of each kind for this vignette",
         )
-        self.check_note = widgets.HTML()
-        self.examples = widgets.HTML()
-        self.classify_progress = widgets.HTML()
-        self.classify_item = widgets.HTML()
+        self.check_note = html()
+        self.examples = html()
+        self.classify_progress = html()
+        self.classify_item = html()
         self.classify_choice = widgets.Dropdown(
-            layout=fit(),
+            layout=fixed_fit(),
             options=[("choose a label", "")] + [(c.class_label(k), k) for k in CLASSES],
             description="This response is",
         )
         self.classify_check = widgets.Button(
-            layout=fit(), description="Check label", tooltip="Check the label you chose"
+            layout=fixed_fit(), description="Check label", tooltip="Check the label you chose"
         )
         self.classify_next = widgets.Button(
-            layout=fit(), description="Next example", tooltip="Another example"
+            layout=fixed_fit(), description="Next example", tooltip="Another example"
         )
-        self.classify_feedback = widgets.HTML()
-        self.status = widgets.HTML()
+        self.classify_feedback = html()
+        self.status = html()
         super().__init__(
             [
                 stylesheet(),
-                widgets.HTML("<h3>Write one response of each kind</h3>"),
+                html("<h3>Write one response of each kind</h3>"),
                 self.vignette,
                 self.scene,
                 *boxes,
                 widgets.HBox([self.check, self.reveal]),
                 self.check_note,
                 self.examples,
-                widgets.HTML(f'<p class="mi-anchors">{esc(c.feedback["caveat"])}</p>'),
-                widgets.HTML("<h3>Quick classify</h3>"),
+                html(f'<p class="mi-anchors">{esc(c.feedback["caveat"])}</p>'),
+                html("<h3>Quick classify</h3>"),
                 self.classify_progress,
                 self.classify_item,
                 self.classify_choice,

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-import functools
-
 import ipywidgets as widgets
 import traitlets
+from ipywidgets.widgets.widget_description import DescriptionStyle
 
-from mi_toolkit.core.content import load_text
 from mi_toolkit.core.quiz import Quiz as QuizContent
 from mi_toolkit.core.quiz import QuizState, feedback_for, load_quiz, score
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
+from mi_toolkit.widgets._common import (
+    esc,
+    fixed_layout,
+    fixed_style,
+    html,
+    message_html,
+    shared_stylesheet,
+    stylesheet,
+    surface_errors,
+)
 
 __all__ = ["Quiz"]
 
 _BLANK = ("choose an answer", "")
 
 
-@functools.cache
-def _css() -> str:
-    return load_text("curriculum.css")
-
-
 def curriculum_stylesheet() -> widgets.HTML:
-    """An invisible HTML widget carrying the quiz and course-map styles."""
-    return widgets.HTML(f"<style>{_css()}</style>", layout=widgets.Layout(display="none"))
+    """An invisible HTML widget carrying the quiz and course-map styles (one per kernel)."""
+    return shared_stylesheet("curriculum.css")
 
 
 class Quiz(widgets.VBox):
@@ -56,7 +58,7 @@ class Quiz(widgets.VBox):
         **kwargs,
     ) -> None:
         self.quiz = quiz or load_quiz(lesson)
-        self.title = widgets.HTML(f'<p class="mi-question">{esc(self.quiz.title)}</p>')
+        self.title = html(f'<p class="mi-question">{esc(self.quiz.title)}</p>')
         self.choices: dict[str, widgets.Dropdown] = {}
         self.feedback: dict[str, widgets.HTML] = {}
         blocks = []
@@ -65,11 +67,12 @@ class Quiz(widgets.VBox):
                 options=[_BLANK] + [(o.text, o.id) for o in question.options],
                 value="",
                 description=f"{number}. {question.prompt}",
-                style={"description_width": "initial"},
+                style=fixed_style(DescriptionStyle, description_width="initial"),
+                layout=fixed_layout(),
             )
             self.choices[question.id] = choice
-            self.feedback[question.id] = widgets.HTML()
-            block = widgets.VBox([choice, self.feedback[question.id]])
+            self.feedback[question.id] = html()
+            block = widgets.VBox([choice, self.feedback[question.id]], layout=fixed_layout())
             block.add_class("mi-quiz-question")
             blocks.append(block)
         self.check = widgets.Button(
@@ -78,8 +81,8 @@ class Quiz(widgets.VBox):
             button_style="primary",
             layout=widgets.Layout(width="auto", align_self="flex-start"),
         )
-        self.score = widgets.HTML()
-        self.status = widgets.HTML()
+        self.score = html()
+        self.status = html()
         super().__init__(
             [
                 stylesheet(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 
 import ipywidgets as widgets
@@ -10,27 +10,27 @@ import traitlets
 
 from mi_toolkit.core.reflection import (
     ClientStatement,
-    Note,
     ReflectionContent,
     ReflectionFeedback,
     ReflectionState,
     check_reflection,
     load_reflection_content,
 )
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
+from mi_toolkit.widgets._common import (  # client_html ... wide: re-exported, as before
+    client_html,
+    esc,
+    feedback_html,
+    fit,
+    fixed_fit,
+    fixed_wide,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+    wide,
+)
 
 __all__ = ["ReflectionBuilder", "client_html", "feedback_html", "fit", "wide"]
-
-
-def wide() -> widgets.Layout:
-    """A layout for a text box as wide as the widget. A fresh one each time: a
-    Layout shared between widgets is closed with the first of them."""
-    return widgets.Layout(width="100%", max_width="44rem")
-
-
-def fit() -> widgets.Layout:
-    """A layout that fits a button's or drop-down's text instead of cutting it off."""
-    return widgets.Layout(width="auto", max_width="100%", align_self="flex-start")
 
 
 class ReflectionBuilder(widgets.VBox):
@@ -64,17 +64,17 @@ class ReflectionBuilder(widgets.VBox):
         self.content = content or load_reflection_content()
         self._clock = clock
         self.level = widgets.Dropdown(
-            layout=fit(),
+            layout=fixed_fit(),
             options=[(lv.label, lv.id) for lv in self.content.levels],
             description="Level",
         )
-        self.task = widgets.HTML()
+        self.task = html()
         self.task.add_class("mi-question")
-        self.progress = widgets.HTML()
-        self.statement = widgets.HTML()
+        self.progress = html()
+        self.statement = html()
         self.statement.add_class("mi-client-statement")
         self.next_statement = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Next statement",
             tooltip="Show another client statement at this level",
         )
@@ -82,7 +82,7 @@ class ReflectionBuilder(widgets.VBox):
             description="Your reflection",
             placeholder="It sounds like ...",
             rows=3,
-            layout=wide(),
+            layout=fixed_wide(),
             # Sync when the box loses focus, not per keystroke: ipywidgets holds back a
             # model's syncs while one is unanswered, but sends a click at once, so a quick
             # "type, Tab, Enter" could reach the kernel before the last keystrokes.
@@ -90,29 +90,27 @@ class ReflectionBuilder(widgets.VBox):
         )
         self.response.add_class("mi-response")
         self.check = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Check my reflection",
             tooltip="Get feedback on the reflection you wrote",
             button_style="primary",
         )
         self.try_again = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Try again",
             tooltip="Clear the box and write another reflection",
         )
         self.reveal = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Show model reflections",
             tooltip="See reflections of different kinds for this statement",
         )
-        self.feedback = widgets.HTML()
+        self.feedback = html()
         self.feedback.add_class("mi-practice-feedback")
-        self.models = widgets.HTML()
-        self.attempts = widgets.HTML()
-        self.caveat = widgets.HTML(
-            f'<p class="mi-anchors">{esc(self.content.feedback["caveat"])}</p>'
-        )
-        self.status = widgets.HTML()
+        self.models = html()
+        self.attempts = html()
+        self.caveat = html(f'<p class="mi-anchors">{esc(self.content.feedback["caveat"])}</p>')
+        self.status = html()
         super().__init__(
             [
                 stylesheet(),
@@ -284,27 +282,3 @@ class ReflectionBuilder(widgets.VBox):
         self.feedback.value = feedback_html(head, found.notes, self.content.feedback)
         self._render_models()
         self._render_attempts()
-
-
-def client_html(text: str, who: str = "Client") -> str:
-    """A client's words as a quotation (escaped)."""
-    return (
-        f'<blockquote class="mi-client"><p><strong>{esc(who)}:</strong> '
-        f"“{esc(text)}”</p></blockquote>"
-    )
-
-
-def feedback_html(head_html: str, notes: Sequence[Note], texts: dict[str, str]) -> str:
-    """Feedback notes as a list in a live region; each says in words whether it is praise
-    or a suggestion (not by colour alone). ``head_html`` must already be escaped."""
-    labels = {"good": texts["tone_good"], "suggest": texts["tone_suggest"]}
-    items = "".join(
-        f'<li class="mi-{n.tone}">'
-        + (f"<strong>{esc(labels[n.tone])}:</strong> " if n.tone in labels else "")
-        + f"{esc(n.text)}</li>"
-        for n in notes
-    )
-    return (
-        f'<div class="mi-follow-up" role="status" aria-live="polite">'
-        f"<p>{head_html}</p><ul>{items}</ul></div>"
-    )

@@ -8,6 +8,8 @@ from datetime import datetime
 
 import ipywidgets as widgets
 import traitlets
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import TextStyle
 
 from mi_toolkit.core.ruler import (
     SCALES,
@@ -20,7 +22,15 @@ from mi_toolkit.core.ruler import (
     question_for,
 )
 from mi_toolkit.plots import ruler_history_png
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
+from mi_toolkit.widgets._common import (
+    esc,
+    fixed_layout,
+    fixed_style,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+)
 
 __all__ = ["ReadinessRuler"]
 
@@ -66,9 +76,11 @@ class ReadinessRuler(widgets.VBox):
             description="The change",
             placeholder="for example: walk to work twice a week",
             continuous_update=True,
+            layout=fixed_layout(),
+            style=fixed_style(TextStyle),
         )
         self.change.add_class("mi-change")
-        self.change_note = widgets.HTML()
+        self.change_note = html()
         self.questions: dict[str, widgets.HTML] = {}
         self.scales: dict[str, widgets.Dropdown] = {}
         self.visuals: dict[str, widgets.HTML] = {}
@@ -76,25 +88,28 @@ class ReadinessRuler(widgets.VBox):
         groups = []
         for scale in SCALES:
             text = self.prompts.scales[scale]
-            self.questions[scale] = widgets.HTML()
+            self.questions[scale] = html()
             self.questions[scale].add_class("mi-question")
             self.scales[scale] = widgets.Dropdown(
                 options=_options(text.low_anchor, text.high_anchor),
                 index=0,
                 description=text.label,
+                layout=fixed_layout(),
+                style=fixed_style(DescriptionStyle),
             )
-            self.visuals[scale] = widgets.HTML()
-            anchors = widgets.HTML(
+            self.visuals[scale] = html()
+            anchors = html(
                 f'<p class="mi-anchors">{esc(text.low_anchor)} · {esc(text.high_anchor)}</p>'
             )
-            self.follow_ups[scale] = widgets.HTML()
+            self.follow_ups[scale] = html()
             group = widgets.VBox(
                 [
                     self.questions[scale],
                     anchors,
-                    widgets.HBox([self.scales[scale], self.visuals[scale]]),
+                    widgets.HBox([self.scales[scale], self.visuals[scale]], layout=fixed_layout()),
                     self.follow_ups[scale],
-                ]
+                ],
+                layout=fixed_layout(),
             )
             group.add_class("mi-ruler-scale")
             groups.append(group)
@@ -102,9 +117,11 @@ class ReadinessRuler(widgets.VBox):
             description="Record these ratings",
             tooltip="Add the current ratings to your history chart",
             button_style="primary",
+            layout=fixed_layout(),
+            style=fixed_style(widgets.ButtonStyle),
         )
-        self.status = widgets.HTML()
-        self.chart = widgets.HTML()
+        self.status = html()
+        self.chart = html()
         self.chart.add_class("mi-chart")
         super().__init__(
             [

@@ -21,8 +21,15 @@ from mi_toolkit.core.sorter import (
     load_deck,
     summarize,
 )
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
-from mi_toolkit.widgets.reflection import client_html, fit
+from mi_toolkit.widgets._common import (
+    client_html,
+    esc,
+    fixed_fit,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+)
 
 __all__ = ["ChangeTalkSorter"]
 
@@ -56,58 +63,58 @@ class ChangeTalkSorter(widgets.VBox):
     ) -> None:
         self.deck = deck or load_deck()
         d = self.deck
-        self.progress = widgets.HTML()
-        self.card = widgets.HTML()
+        self.progress = html()
+        self.card = html()
         self.talk = widgets.Dropdown(
-            layout=fit(),
+            layout=fixed_fit(),
             options=[("choose a talk type", "")] + [(d.talk_types[t].label, t) for t in TALK_TYPES],
             description="Talk type",
         )
         self.kind = widgets.Dropdown(
-            layout=fit(),
+            layout=fixed_fit(),
             options=[("choose a kind (change talk only)", "")]
             + [(d.kinds[k].label, k) for k in DARN_CAT],
             description="DARN-CAT kind",
         )
         self.check = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Check",
             tooltip="Check how you sorted this card",
             button_style="primary",
         )
         self.next_card = widgets.Button(
-            layout=fit(), description="Next card", tooltip="Go to the next card"
+            layout=fixed_fit(), description="Next card", tooltip="Go to the next card"
         )
-        self.feedback = widgets.HTML()
+        self.feedback = html()
         self.show_summary = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Show my summary",
             tooltip="Chart which kinds you confused so far",
         )
         self.start_again = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Start the deck again",
             tooltip="Clear your answers and sort from card 1",
         )
-        self.summary = widgets.HTML()
+        self.summary = html()
         self.summary.add_class("mi-chart")
-        self.ears_progress = widgets.HTML()
-        self.ears_item = widgets.HTML()
+        self.ears_progress = html()
+        self.ears_item = html()
         self.ears_choice = widgets.Dropdown(
-            layout=fit(),
+            layout=fixed_fit(),
             options=[("choose a response type", "")] + [(d.ears[e].label, e) for e in EARS],
             description="This response is",
         )
         self.ears_check = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Check response type",
             tooltip="Check which EARS response this is",
         )
         self.ears_next = widgets.Button(
-            layout=fit(), description="Next example", tooltip="Another example"
+            layout=fixed_fit(), description="Next example", tooltip="Another example"
         )
-        self.ears_feedback = widgets.HTML()
-        self.status = widgets.HTML()
+        self.ears_feedback = html()
+        self.status = html()
         ears_intro = "".join(
             f"<li><strong>{esc(d.ears[e].label)}</strong>: {esc(d.ears[e].about)}</li>"
             for e in EARS
@@ -115,7 +122,7 @@ class ChangeTalkSorter(widgets.VBox):
         super().__init__(
             [
                 stylesheet(),
-                widgets.HTML("<h3>Sort the deck</h3>"),
+                html("<h3>Sort the deck</h3>"),
                 self.progress,
                 self.card,
                 self.talk,
@@ -124,7 +131,7 @@ class ChangeTalkSorter(widgets.VBox):
                 self.feedback,
                 widgets.HBox([self.show_summary, self.start_again]),
                 self.summary,
-                widgets.HTML(
+                html(
                     f"<h3>Follow-up: responding to change talk with EARS</h3><ul>{ears_intro}</ul>"
                 ),
                 self.ears_progress,

@@ -14,7 +14,7 @@ from mi_toolkit.core.miti import MitiSummary, summarize
 from mi_toolkit.core.ruler import StateError
 from mi_toolkit.core.transcript import PRACTITIONER, TranscriptError, parse_transcripts
 from mi_toolkit.core.transcript_practice import MAX_TRANSCRIPT_CHARS, TranscriptCoderState
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
+from mi_toolkit.widgets._common import esc, html, message_html, stylesheet, surface_errors
 
 __all__ = ["TranscriptCoder"]
 
@@ -79,13 +79,13 @@ class TranscriptCoder(widgets.VBox):
             tooltip="Put a short practice transcript in the box",
         )
         self.code = widgets.Button(description="Code the transcript", button_style="primary")
-        self.status = widgets.HTML()
+        self.status = html()
         self.choice = widgets.Dropdown(description="Show", options=[])
         self.choice.layout.display = "none"
-        self.summary = widgets.HTML()
-        self.chart = widgets.HTML()
+        self.summary = html()
+        self.chart = html()
         self.chart.add_class("mi-chart")
-        self.table = widgets.HTML()
+        self.table = html()
         buttons = [self.code, self.upload] + ([self.use_sample] if self._sample else [])
         super().__init__(
             [stylesheet(), self.text, widgets.HBox(buttons), self.status, self.choice,

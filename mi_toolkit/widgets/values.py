@@ -14,8 +14,14 @@ from mi_toolkit.core.values import (
     ValuesSortState,
     load_values_content,
 )
-from mi_toolkit.widgets._common import esc, message_html, stylesheet, surface_errors
-from mi_toolkit.widgets.reflection import fit
+from mi_toolkit.widgets._common import (
+    esc,
+    fixed_fit,
+    html,
+    message_html,
+    stylesheet,
+    surface_errors,
+)
 
 __all__ = ["ValuesCardSort"]
 
@@ -50,63 +56,67 @@ class ValuesCardSort(widgets.VBox):
     ) -> None:
         self.content = content or load_values_content()
         c = self.content
-        self.progress = widgets.HTML()
-        self.card = widgets.HTML()
+        self.progress = html()
+        self.card = html()
         self.pile_buttons = {
             p: widgets.Button(
-                layout=fit(),
+                layout=fixed_fit(),
                 description=c.piles[p].label,
                 tooltip=f"Put this value in {c.piles[p].label}: {c.piles[p].about}",
             )
             for p in PILES
         }
         self.previous = widgets.Button(
-            layout=fit(), description="Previous card", tooltip="Show the previous card"
+            layout=fixed_fit(), description="Previous card", tooltip="Show the previous card"
         )
         self.next_card = widgets.Button(
-            layout=fit(), description="Next card", tooltip="Show the next card"
+            layout=fixed_fit(), description="Next card", tooltip="Show the next card"
         )
         self.jump = widgets.Dropdown(
-            layout=fit(),
+            layout=fixed_fit(),
             options=[("choose a value", "")] + [(card.value, card.id) for card in c.cards],
             value="",
             description="Go to a value",
             style={"description_width": "initial"},
         )
-        self.feedback = widgets.HTML()
-        self.piles_view = widgets.HTML()
+        self.feedback = html()
+        self.piles_view = html()
         self.rank_pick = widgets.Dropdown(
-            layout=fit(),
+            layout=fixed_fit(),
             options=[("nothing ranked yet", "")],
             description="Value to move",
             style={"description_width": "initial"},
         )
         self.move_up = widgets.Button(
-            layout=fit(), description="Move up", tooltip="Rank the chosen value one place higher"
+            layout=fixed_fit(),
+            description="Move up",
+            tooltip="Rank the chosen value one place higher",
         )
         self.move_down = widgets.Button(
-            layout=fit(), description="Move down", tooltip="Rank the chosen value one place lower"
+            layout=fixed_fit(),
+            description="Move down",
+            tooltip="Rank the chosen value one place lower",
         )
-        self.ranking = widgets.HTML()
+        self.ranking = html()
         self.start_again = widgets.Button(
-            layout=fit(),
+            layout=fixed_fit(),
             description="Start the sort again",
             tooltip="Clear every pile and start from the first card",
         )
-        self.status = widgets.HTML()
+        self.status = html()
         buttons = widgets.HBox(list(self.pile_buttons.values()))
         buttons.add_class("mi-pile-buttons")
         super().__init__(
             [
                 stylesheet(),
-                widgets.HTML("<h3>Sort the values</h3>"),
+                html("<h3>Sort the values</h3>"),
                 self.progress,
                 self.card,
                 buttons,
                 widgets.HBox([self.previous, self.next_card, self.jump]),
                 self.feedback,
                 self.piles_view,
-                widgets.HTML("<h3>Rank your most important values</h3>"),
+                html("<h3>Rank your most important values</h3>"),
                 self.ranking,
                 widgets.HBox([self.rank_pick, self.move_up, self.move_down]),
                 self.start_again,
