@@ -163,3 +163,32 @@ def test_the_module_entry_point_shows_no_traceback(tmp_path: Path):
         f"mi-toolkit code: {bad}, line 2: not UTF-8 text (byte 7 of the line); "
         "save the file as UTF-8"
     ]
+
+
+def test_the_code_command_loads_no_other_command(tmp_path: Path):
+    """``mi-toolkit code`` is timed end to end: it imports only its own module."""
+    out = tmp_path / "coded.csv"
+    source = str(FIXTURES / "raw_session.txt")
+    script = (
+        "import sys\n"
+        "from mi_toolkit.cli import main\n"
+        f"assert main(['code', {source!r}, '--output', {str(out)!r}]) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mi_toolkit.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded = result.stdout.strip()
+    assert "mi_toolkit.code_command" in loaded
+    for other in ("export_command", "student_copy", "serve", "core.journal", "core.exchange"):
+        assert f"'mi_toolkit.{other}'" not in loaded, other
+    assert out.exists()
+
+
+def test_a_code_usage_error_shows_the_full_command_list(tmp_path: Path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["code", str(FIXTURES / "raw_session.txt"), "--no-such-option"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: mi-toolkit [-h] [--version] {serve,code,export,import,student-copy} ..." in err
+    assert "unrecognized arguments: --no-such-option" in err

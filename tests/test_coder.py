@@ -483,3 +483,50 @@ def test_a_word_beginning_can_be_the_whole_word():
     assert matcher.search(Words("at the end"))[0] == "the"
     assert matcher.search(Words("i hope so"))[0] == "hope"
     assert matcher.search(Words("bathe")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("quit it", (5, 7)),  # not the "it" ending "quit"
+        ("don't it", (6, 8)),  # an apostrophe is part of a word
+        ("a_it it", (5, 7)),  # so is "_"
+        ("2it it", (4, 6)),  # and a digit
+        ("\u00e9it it", (4, 6)),  # and a letter that is not ASCII
+        ("it", (0, 2)),
+        ("-it", (1, 3)),
+        ("quit", None),
+    ],
+)
+def test_a_group_match_starts_a_word(text: str, span):
+    """A cue matches whole words only: the fast search (a group, the fallback and
+    ``finditer``) agrees with the whole-list pattern on where a match starts."""
+    from mi_toolkit.core._matcher import Matcher, Words
+
+    matcher = Matcher([("it", None), (r"\w+ly", None)])  # a group, and a fallback
+    found = matcher.search(Words(text))
+    assert (found and found.span()) == span
+    slow = matcher.pattern.search(text)
+    assert (slow and slow.span()) == span
+    assert [m.span() for m in matcher.finditer(Words(text))] == [
+        m.span() for m in matcher.pattern.finditer(text)
+    ]
+
+
+def test_the_packaged_cues_compile_their_whole_lists_when_first_used():
+    """Start-up compiles no whole-list pattern of the packaged file; each one, compiled
+    when asked for, is the one a file given by path compiles (and checks) at once."""
+    from importlib import resources
+
+    packaged = _cues.load_cues()
+    fresh = _cues._build(load_content(_cues.FILE), _cues.FILE, lazy=True)
+    assert "pattern" not in vars(fresh.practitioner["confront"].matcher)
+    with resources.as_file(resources.files("mi_toolkit.content") / _cues.FILE) as path:
+        eager = _cues.load_cues(path)
+    assert "pattern" in vars(eager.practitioner["confront"].matcher)
+    lists = {**eager.practitioner, "negation": eager.negation, "change": eager.change}
+    for name, cue in lists.items():
+        mine = packaged.practitioner.get(name) or getattr(packaged, name)
+        assert mine.pattern.pattern == cue.pattern.pattern, name
+    with pytest.raises(AttributeError):
+        _ = packaged.negation.no_such_attribute

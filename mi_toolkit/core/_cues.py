@@ -1,7 +1,8 @@
 """The coder's cue lists: loaded from ``coder_cues.json``, validated, compiled once.
 
 Each list is compiled into a :class:`~mi_toolkit.core._matcher.Matcher`, which tries
-a pattern only where a word it can start with occurs. Internal to
+a pattern only where a word it needs occurs (for the packaged file, a list's
+whole-list pattern is compiled when first used: see :func:`load_cues`). Internal to
 :mod:`mi_toolkit.core.coder`.
 """
 
@@ -70,7 +71,7 @@ class Cue:
     anchored with ``^``); ``finditer(words)`` lists every match;
     ``may_match(words)`` is False when none can match;
     ``pattern`` is the whole list as one expression (for ``sub`` and ``finditer``).
-    Both methods are the matcher's own, bound once: the coder calls them thousands of
+    The methods are the matcher's own, bound once: the coder calls them thousands of
     times a second.
     """
 
@@ -80,10 +81,17 @@ class Cue:
         self.name = name
         self.explain = explain
         self.matcher = matcher
-        self.pattern: re.Pattern[str] = matcher.pattern
         self.search: Callable[..., re.Match[str] | None] = matcher.search
         self.may_match: Callable[[Words], bool] = matcher.may_match
         self.finditer: Callable[[Words], list[re.Match[str]]] = matcher.finditer
+
+    def __getattr__(self, name: str) -> re.Pattern[str]:
+        """``pattern``, the matcher's, taken the first time it is used (the matcher
+        compiles it then; afterwards it is a plain attribute)."""
+        if name != "pattern":
+            raise AttributeError(name)
+        self.pattern: re.Pattern[str] = self.matcher.pattern
+        return self.pattern
 
     def __repr__(self) -> str:
         return f"Cue({self.name!r})"
@@ -115,7 +123,14 @@ class CueSet:
 
 
 def load_cues(path: str | Path | None = None) -> CueSet:
-    """Load and compile ``coder_cues.json`` (the packaged one, or a file at ``path``)."""
+    """Load and compile ``coder_cues.json`` (the packaged one, or a file at ``path``).
+
+    A file at ``path`` has every pattern compiled at once, which checks them all. The
+    packaged file's whole-list patterns are compiled the first time they are used
+    (most are never needed: the coder searches the small groups of
+    :class:`~mi_toolkit.core._matcher.Matcher`), which keeps start-up quick; the test
+    suite compiles every one of them.
+    """
     if path is None:
         return _packaged()
     return _build(read_json_file(path, name=Path(path).name), Path(path).name)
@@ -123,10 +138,10 @@ def load_cues(path: str | Path | None = None) -> CueSet:
 
 @lru_cache(maxsize=1)
 def _packaged() -> CueSet:
-    return _build(load_content(FILE), FILE)
+    return _build(load_content(FILE), FILE, lazy=True)
 
 
-def _build(data: dict[str, Any], file: str) -> CueSet:
+def _build(data: dict[str, Any], file: str, *, lazy: bool = False) -> CueSet:
     version = require(data, "schema_version", int, file=file)
     if version != SCHEMA_VERSION:
         raise ContentError(
@@ -134,8 +149,8 @@ def _build(data: dict[str, Any], file: str) -> CueSet:
         )
     prac = require(data, "practitioner", dict, file=file)
     client = require(data, "client", dict, file=file)
-    practitioner = {n: _cue(prac, n, file, "practitioner") for n in PRACTITIONER_CUES}
-    back = practitioner["backchannel"].pattern.pattern
+    practitioner = {n: _cue(prac, n, file, "practitioner", lazy) for n in PRACTITIONER_CUES}
+    back = practitioner["backchannel"].matcher.source
     explain: dict[str, str] = {}
     groups: dict[str, Matcher] = {}
     for section, kinds, key in (
@@ -144,7 +159,7 @@ def _build(data: dict[str, Any], file: str) -> CueSet:
         ("change_phrases", PHRASE_KINDS, "categories"),
         ("sustain_phrases", PHRASE_KINDS, "categories"),
     ):
-        groups[section] = _matcher(_groups(client, section, key, kinds, file), file)
+        groups[section] = _matcher(_groups(client, section, key, kinds, file), file, lazy)
         explain[section] = require(
             require(client, section, dict, file=file, path="client"),
             "explain",
@@ -156,15 +171,15 @@ def _build(data: dict[str, Any], file: str) -> CueSet:
     # Tried with match where str.find finds "i " or "we " (see _client_talk).
     modal = re.compile(
         rf"(?<![\w'])(?:i|we)(?P<pre>(?: {_PRE}){{0,4}}?) "
-        rf"(?P<modal>{modal_words.pattern.pattern})(?P<obj>[^.;!?]{{0,80}})"
+        rf"(?P<modal>{modal_words.source})(?P<obj>[^.;!?]{{0,80}})"
     )
     return CueSet(
         practitioner=practitioner,
-        negation=_cue(data, "negation", file, ""),
-        doubt=_cue(client, "doubt", file, "client"),
-        reported=_cue(client, "reported", file, "client"),
-        refusal=_cue(client, "refusal", file, "client"),
-        change_question=_cue(client, "change_question", file, "client"),
+        negation=_cue(data, "negation", file, "", lazy),
+        doubt=_cue(client, "doubt", file, "client", lazy),
+        reported=_cue(client, "reported", file, "client", lazy),
+        refusal=_cue(client, "refusal", file, "client", lazy),
+        change_question=_cue(client, "change_question", file, "client", lazy),
         backchannel_only=re.compile(rf"(?:{back}[\s,.!;:-]*)+"),
         modal=modal,
         modal_words=modal_words,
@@ -206,20 +221,20 @@ def _patterns(data: dict[str, Any], key: str, file: str, path: str) -> list[str]
     return items
 
 
-def _cue(data: dict[str, Any], name: str, file: str, path: str) -> Cue:
+def _cue(data: dict[str, Any], name: str, file: str, path: str, lazy: bool = False) -> Cue:
     entry = require(data, name, dict, file=file, path=path)
     where = f"{path}.{name}" if path else name
     explain = require(entry, "explain", str, file=file, path=where)
     phrases = _patterns(entry, "patterns", file, where)
     keyed = [(p, None, f"{where}.patterns[{i}]") for i, p in enumerate(phrases)]
-    return Cue(name, explain, _matcher(keyed, file))
+    return Cue(name, explain, _matcher(keyed, file, lazy))
 
 
-def _matcher(patterns: list[tuple[str, str | None, str]], file: str) -> Matcher:
+def _matcher(patterns: list[tuple[str, str | None, str]], file: str, lazy: bool = False) -> Matcher:
     """A Matcher of ``(pattern, kind, key)``; compiling it validates the patterns, and
     only when that fails are they compiled one by one, to name the bad one."""
     try:
-        return Matcher([(p, kind) for p, kind, _ in patterns])
+        return Matcher([(p, kind) for p, kind, _ in patterns], lazy=lazy)
     except re.error:
         for p, _, key in patterns:
             _compile(p, file, key)

@@ -119,13 +119,17 @@ def _split_need(need: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
 class Matcher:
     """A list of patterns (each optionally in a named group ``kind``) made fast to search.
 
-    ``pattern`` is the whole list as one expression, for ``sub`` and ``finditer``.
-    Patterns that begin with ``^`` are kept apart (``anchored``): they are tried once,
-    at the start of the text the caller says the sentence starts with.
+    ``pattern`` is the whole list as one expression, for ``sub`` and ``finditer``
+    (``source`` is its text); ``lazy=True`` compiles it the first time it is asked
+    for instead of at once (compiling it is what checks every pattern). Patterns
+    that begin with ``^`` are kept apart (``anchored``): they are tried once, at the
+    start of the text the caller says the sentence starts with.
     """
 
-    def __init__(self, patterns: list[tuple[str, str | None]]) -> None:
-        self.pattern = re.compile(rf"{_START}(?:{_join(patterns)}){_BOUNDARY}")
+    def __init__(self, patterns: list[tuple[str, str | None]], *, lazy: bool = False) -> None:
+        self.source = rf"{_START}(?:{_join(patterns)}){_BOUNDARY}"
+        if not lazy:
+            self.pattern = re.compile(self.source)
         anchored = [(p, kind) for p, kind in patterns if p.startswith("^")]
         unanchored = [(p, kind) for p, kind in patterns if not p.startswith("^")]
         self.anchored = re.compile(f"(?:{_join(anchored)}){_BOUNDARY}") if anchored else None
@@ -151,6 +155,13 @@ class Matcher:
         # With neither ^ patterns nor patterns that need no word, a sentence that has
         # none of the words cannot match: search answers from the word set alone.
         self._always = self.fallback is not None or self.anchored is not None
+
+    def __getattr__(self, name: str) -> re.Pattern[str]:
+        """``pattern``, compiled on first use (then a plain attribute)."""
+        if name != "pattern":
+            raise AttributeError(name)
+        self.pattern: re.Pattern[str] = re.compile(self.source)
+        return self.pattern
 
     def _candidates(self, words: Words) -> list[_Group]:
         """The groups whose needs this sentence meets (in no particular order)."""
