@@ -33,7 +33,9 @@ What ``mi-toolkit serve`` sets, and why:
   load"). Held, a page connects once its HTML is complete, as a page that
   arrived late always did;
 - ``/`` redirected to the course start page (``00_start.ipynb``) when the served
-  folder has one; Voila's file list stays at ``/voila/tree``.
+  folder has one; Voila's file list stays at ``/voila/tree``;
+- the Font Awesome stylesheet links to a CDN taken out of the pages' head
+  (:func:`without_cdn_links`): a page asks nothing of any other host.
 
 Defaults are given as a traitlets Config, so a ``voila.json`` in the working
 directory overrides them, and command-line options override both.
@@ -54,6 +56,7 @@ __all__ = [
     "kernel_env",
     "voila_argv",
     "voila_defaults",
+    "without_cdn_links",
 ]
 
 DEFAULT_PORT = 8866
@@ -183,6 +186,19 @@ class RenderTracker:
         return found.group(1) if found else None
 
 
+# Voila's lab template links Font Awesome from a CDN (no toolkit widget uses an
+# icon). In a room without internet that render-blocking stylesheet waits for a
+# host it cannot reach, and every page would tell the CDN who is learning.
+_CDN_LINK = re.compile(
+    r'<link\s[^>]*href="https://cdn\.jsdelivr\.net/npm/@fortawesome/[^"]*"[^>]*>\s*'
+)
+
+
+def without_cdn_links(html: str) -> str:
+    """``html`` without the page head's Font Awesome stylesheet links to a CDN."""
+    return _CDN_LINK.sub("", html)
+
+
 def classroom_voila() -> type:
     """Voila's app with the classroom handlers (see the module doc).
 
@@ -213,7 +229,11 @@ def classroom_voila() -> type:
 
         async def get_generator(self, path: str | None = None):  # noqa: ANN201 - Voila's
             head = ""
+            in_head = True
             async for html in super().get_generator(path=path):
+                if in_head:
+                    html = without_cdn_links(html)
+                    in_head = "</head>" not in html
                 if self._kernel_id is None:
                     head = head[-100:] + html  # the id may straddle two pieces
                     self._kernel_id = renders.kernel_id_in(head)

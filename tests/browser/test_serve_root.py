@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from mi_toolkit.serve import START_PAGE
+from mi_toolkit.serve import START_PAGE, without_cdn_links
 from tests.browser.conftest import NOTEBOOKS, VoilaServer
 
 
@@ -50,3 +50,29 @@ def test_voila_file_list_is_still_at_voila_tree(course_server) -> None:
     conn.close()
     assert response.status == 200
     assert "voila-tree-main" in body  # the list itself is filled in by the page's script
+
+
+def test_a_page_asks_nothing_of_any_other_host(course_server, page) -> None:
+    # Voila's template links Font Awesome from a CDN; serve takes the links out.
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(course_server.url + "/?learner=offline")
+    page.locator(".mi-course").first.wait_for(state="visible")
+    assert "/voila/render/" + START_PAGE in page.url
+    local = f"http://127.0.0.1:{course_server.port}/"
+    elsewhere = [u for u in requested if not u.startswith((local, "data:", "blob:"))]
+    assert requested and elsewhere == [], elsewhere
+    assert "cdn.jsdelivr.net" not in page.content()
+
+
+def test_only_the_cdn_links_are_taken_out() -> None:
+    head = (
+        "<style>a{}</style>\n"
+        '  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/'
+        'fontawesome-free@^5/css/all.min.css" type="text/css" />\n'
+        '  <link rel="stylesheet" href="static/voila.css" type="text/css" />\n</head>'
+    )
+    assert without_cdn_links(head) == (
+        '<style>a{}</style>\n  <link rel="stylesheet" href="static/voila.css" '
+        'type="text/css" />\n</head>'
+    )
