@@ -199,14 +199,15 @@ def test_the_kernel_websocket_is_served_by_a_handler_that_waits_for_the_page(
     assert handler.pre_get is not VoilaKernelWebsocketHandler.pre_get
 
 
-def _run(coro):  # a fresh loop: Playwright may own this thread's event loop
+def _run(coro):
+    """Run ``coro`` on a fresh loop in another thread: in a full run the browser
+    suite's Playwright session keeps a loop running in this one, and asyncio
+    refuses to run a second loop in a thread that has one running."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(coro)
-    finally:
-        loop.close()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=60)
 
 
 def test_render_tracker_holds_a_kernel_until_its_page_is_complete():
