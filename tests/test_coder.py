@@ -513,6 +513,27 @@ def test_a_group_match_starts_a_word(text: str, span):
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "going ahead",  # printable ASCII: searched with ASCII patterns
+        "going\x1cahead",  # a separator Unicode counts as white space, ASCII does not
+        "going\u00a0ahead",  # so is a no-break space
+        "ongoing ahead",  # a match inside a word is none
+        "\u00e9going ahead",
+    ],
+)
+def test_ascii_patterns_only_where_they_match_what_unicode_ones_do(text: str):
+    from mi_toolkit.core._matcher import Matcher, Words
+
+    matcher = Matcher([(r"going\s+ahead", None)])
+    words = Words(text)
+    assert words.ascii == (text.isascii() and text.isprintable())
+    found, slow = matcher.search(words), matcher.pattern.search(text)
+    assert (found and found.span()) == (slow and slow.span())
+    assert (found is None) == text.startswith(("ongoing", "\u00e9"))
+
+
 def test_the_packaged_cues_compile_their_whole_lists_when_first_used():
     """Start-up compiles no whole-list pattern of the packaged file; each one, compiled
     when asked for, is the one a file given by path compiles (and checks) at once."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ class Cue:
     times a second.
     """
 
-    __slots__ = ("explain", "finditer", "matcher", "may_match", "name", "pattern", "search")
+    __slots__ = ("__dict__", "explain", "finditer", "matcher", "may_match", "name", "search")
 
     def __init__(self, name: str, explain: str, matcher: Matcher) -> None:
         self.name = name
@@ -85,13 +85,12 @@ class Cue:
         self.may_match: Callable[[Words], bool] = matcher.may_match
         self.finditer: Callable[[Words], list[re.Match[str]]] = matcher.finditer
 
-    def __getattr__(self, name: str) -> re.Pattern[str]:
-        """``pattern``, the matcher's, taken the first time it is used (the matcher
-        compiles it then; afterwards it is a plain attribute)."""
-        if name != "pattern":
-            raise AttributeError(name)
-        self.pattern: re.Pattern[str] = self.matcher.pattern
-        return self.pattern
+    # Not __getattr__, which would slow down every attribute look-up on a cue.
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The matcher's, taken the first time it is used (the matcher compiles it
+        then; afterwards it is a plain attribute)."""
+        return self.matcher.pattern
 
     def __repr__(self) -> str:
         return f"Cue({self.name!r})"

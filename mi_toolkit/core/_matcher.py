@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cached_property
 
 __all__ = [
     "COMMON_WORDS",
@@ -35,6 +36,10 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(r"[\w'][\w']*")  # a class first: the engine skips to words in C
+# On printable ASCII text an ASCII pattern matches exactly what the Unicode one does
+# (\w, \d, \s and \b differ only outside it), and tests a character in a table
+# instead of calling the Unicode database: see Words.ascii.
+_TOKEN_ASCII = re.compile(_TOKEN.pattern, re.ASCII)
 _BOUNDARY = r"(?![\w'])"
 _START = r"(?<![\w'])"
 # Everyday English words too frequent to be worth looking for: a sentence nearly
@@ -56,7 +61,9 @@ COMMON_WORDS = VERY_COMMON_WORDS | frozenset(_COMMON_WORDS.split())
 
 class Words:
     """The words of one sentence, as a set, shared by every cue tried on it; the set
-    of their first three letters is made the first time a cue asks for it.
+    of their first three letters is made the first time a cue asks for it. ``ascii``
+    says the text is printable ASCII, where ``re.ASCII`` patterns match as the
+    Unicode ones do (white space aside, which only Unicode finds in control codes).
 
     Example::
 
@@ -66,11 +73,13 @@ class Words:
         ['aga', 'fru']
     """
 
-    __slots__ = ("_prefixes", "text", "words")
+    __slots__ = ("_prefixes", "ascii", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.words = set(_TOKEN.findall(text))
+        # printable ASCII (no control characters, so no \s that only Unicode knows)
+        self.ascii = text.isascii() and text.isprintable()
+        self.words = set((_TOKEN_ASCII if self.ascii else _TOKEN).findall(text))
         self._prefixes: set[str] | None = None
 
     @property
@@ -82,20 +91,26 @@ class Words:
 
 
 class _Group:
-    """Patterns that need the same words, compiled the first time they are needed.
+    """Patterns that need the same words, compiled the first time they are needed
+    (``compiled``: the Unicode pattern, and the ASCII one for printable ASCII text).
 
     Besides the need the group is found by, ``all_of`` holds the single words it also
     needs and ``any_of`` the other needs (one of several words, or of several word
     beginnings); the group is searched only when all are met."""
 
-    __slots__ = ("all_of", "any_of", "compiled", "source")
+    __slots__ = ("all_of", "any_of", "bare", "compiled", "source")
 
     def __init__(self, source: str, others: tuple[frozenset[str], ...]) -> None:
         self.source = source
         single = [n for n in others if len(n) == 1 and not next(iter(n)).endswith("*")]
         self.all_of = frozenset().union(*single)
         self.any_of = tuple(_split_need(n) for n in others if n not in single)
-        self.compiled: re.Pattern[str] | None = None
+        self.compiled: list[re.Pattern[str] | None] = [None, None]
+        # Compiled without the leading look-behind (a match's word start is checked
+        # here instead): a pattern that starts with one gives the engine nothing to
+        # skip to, so it runs a look-behind at every position. Only for groups whose
+        # every pattern starts with a letter (see Matcher); the result is the same.
+        self.bare = False
 
     def possible(self, words: Words) -> bool:
         for whole, starts in self.any_of:
@@ -103,10 +118,18 @@ class _Group:
                 return False
         return True
 
-    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        if self.compiled is None:
-            self.compiled = re.compile(self.source)
-        return self.compiled.search(text, pos)
+    def search(self, text: str, pos: int = 0, ascii: bool = False) -> re.Match[str] | None:
+        """``ascii``: ``text`` is printable ASCII (:attr:`Words.ascii`)."""
+        found = self.compiled[ascii]
+        if found is None:
+            source = self.source[len(_START) :] if self.bare else self.source
+            found = self.compiled[ascii] = re.compile(source, re.ASCII if ascii else 0)
+        m = found.search(text, pos)
+        if self.bare:
+            # a match inside a word is none; the next one may start later
+            while m is not None and (start := m.start()) and _is_word_char(text[start - 1]):
+                m = found.search(text, start + 1)
+        return m
 
 
 def _split_need(need: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -129,7 +152,7 @@ class Matcher:
     def __init__(self, patterns: list[tuple[str, str | None]], *, lazy: bool = False) -> None:
         self.source = rf"{_START}(?:{_join(patterns)}){_BOUNDARY}"
         if not lazy:
-            self.pattern = re.compile(self.source)
+            self.__dict__["pattern"] = re.compile(self.source)
         anchored = [(p, kind) for p, kind in patterns if p.startswith("^")]
         unanchored = [(p, kind) for p, kind in patterns if not p.startswith("^")]
         self.anchored = re.compile(f"(?:{_join(anchored)}){_BOUNDARY}") if anchored else None
@@ -145,6 +168,7 @@ class Matcher:
         self._by_prefix: dict[str, list[_Group]] = {}
         for needs, ps in by_need.items():
             group = _Group(f"{_START}(?:{_join(ps)}){_BOUNDARY}", needs[1:])
+            group.bare = all(_starts_with_letter(a) for p, _ in ps for a in _split_top(p))
             for key in needs[0]:
                 if key.endswith("*"):
                     self._by_prefix.setdefault(key[:3], []).append(group)
@@ -156,12 +180,12 @@ class Matcher:
         # none of the words cannot match: search answers from the word set alone.
         self._always = self.fallback is not None or self.anchored is not None
 
-    def __getattr__(self, name: str) -> re.Pattern[str]:
-        """``pattern``, compiled on first use (then a plain attribute)."""
-        if name != "pattern":
-            raise AttributeError(name)
-        self.pattern: re.Pattern[str] = re.compile(self.source)
-        return self.pattern
+    # Not __getattr__: a class with one has none of its attribute look-ups sped up by
+    # the interpreter, and the coder looks up a matcher's attributes all the time.
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The whole list, compiled on first use (then a plain attribute)."""
+        return re.compile(self.source)
 
     def _candidates(self, words: Words) -> list[_Group]:
         """The groups whose needs this sentence meets (in no particular order)."""
@@ -207,8 +231,9 @@ class Matcher:
                 return m
         best = self.fallback.search(text) if self.fallback is not None else None
         tie = False
+        ascii = words.ascii
         for group in groups:
-            m = group.search(text)
+            m = group.search(text, 0, ascii)
             if m is not None:
                 if best is None or m.start() < best.start():
                     best = m
@@ -382,7 +407,20 @@ def _items(source: str) -> list[tuple]:
 
 
 def _is_word_char(ch: str) -> bool:
+    """What ``[\\w']`` matches (the same in Unicode and, on ASCII text, ASCII mode)."""
     return ch.isalnum() or ch in "_'"
+
+
+def _starts_with_letter(alternative: str) -> bool:
+    """True when a match of ``alternative`` starts with a fixed lower-case letter (or
+    with a group whose every alternative does)."""
+    if alternative.startswith(("(?:", "(?P<")):
+        end = _closing(alternative)
+        if end is None or alternative[end + 1 : end + 2] in ("?", "*", "+", "{"):
+            return False
+        inner = alternative[alternative.index(">") + 1 if alternative[2] == "P" else 3 : end]
+        return all(map(_starts_with_letter, _split_top(inner)))
+    return "a" <= alternative[:1] <= "z" and alternative[1:2] not in ("?", "*", "+", "{")
 
 
 def _ends_non_word(items: list[tuple]) -> bool:
