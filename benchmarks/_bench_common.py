@@ -564,6 +564,7 @@ def environment(args: Any, chromium_version: str | None) -> dict[str, Any]:
                 "ipykernel",
                 "jupyter_server",
                 "matplotlib",
+                "tornado",
                 "playwright",
             )
         },

@@ -67,12 +67,10 @@ import contextlib
 import json
 import math
 import os
-import platform
 import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -86,6 +84,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import _bench_common as bc
 from _lesson_scripts import SCRIPTS
 from _voila_protocol import (
     KernelSocket,
@@ -104,14 +103,6 @@ DEFAULT_LESSONS = [
     "05_change_talk.ipynb",
 ]
 BROWSER_LESSON = "07_readiness_rulers.ipynb"
-CHROMIUM_ARGS = [  # as in tests/browser/conftest.py
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TARGET_FEEDBACK_P95_MS = 250
 NAME_BOX = "mi-learner-name"  # LessonBar's name box: shows whose work the page saves
 T = TypeVar("T")
@@ -320,12 +311,6 @@ def _age_s(pid: int) -> float:
 
 
 # ---------------------------------------------------------------- server
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_pool_config(workdir: Path, lessons: list[str], per_lesson: int) -> dict[str, Any]:
@@ -667,7 +652,7 @@ async def run_browsers(run: Run, learners: list[Learner], delays: list[float]) -
             me.errors.append("no chromium on PATH (apt-get install chromium)")
         return None
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(executable_path=chromium, args=bc.CHROMIUM_ARGS)
         try:
             await asyncio.gather(
                 *(
@@ -936,31 +921,6 @@ def print_report(report: dict[str, Any]) -> None:
     )
 
 
-def environment() -> dict[str, Any]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    def v(dist: str) -> str | None:
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            return None
-
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        head = None
-    packages = ("voila", "ipywidgets", "ipykernel", "jupyter_server", "tornado", "playwright")
-    return {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "git_head": head,
-        "packages": {d: v(d) for d in packages},
-    }
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=30, help="protocol learners (30)")
@@ -1033,7 +993,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu_self_start = time.process_time()
     with tempfile.TemporaryDirectory(prefix="mi-class-load-") as tmp:
         workdir = Path(tmp)
-        port = free_port()
+        port = bc.free_port()
         if args.pool_per_lesson is not None:
             lessons = sorted({*args.lessons, BROWSER_LESSON})
             print(
@@ -1055,7 +1015,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "class_load",
         "started": started.isoformat(),
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-        "environment": environment() | {"chromium": session["chromium"]},
+        "environment": bc.environment(args, session["chromium"]),
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in load_after],
         "protocol": summarise(session["protocol"]),
