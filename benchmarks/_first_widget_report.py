@@ -44,16 +44,24 @@ def imports(imp: dict[str, list[dict[str, Any]]], rows: dict[str, Any]) -> None:
     assert not any(v.get("matplotlib") for v in rows.values()), "an import cell loaded matplotlib"
 
 
+def _loads(samples: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """Of one notebook's loads: median and min time to first widget, and the medians of
+    kernel RSS, HTML end (``responseEnd``, ms), kernel CPU and server CPU seconds."""
+    return (
+        bc.median([s["first_widget_s"] for s in samples]),
+        bc.minimum([s["first_widget_s"] for s in samples]),
+        bc.median([s["kernel_rss_mib"] for s in samples]),
+        bc.median([(s["nav_ms"] or {}).get("responseEnd") for s in samples]),
+        bc.median([s.get("kernel_cpu_s") for s in samples]),
+        bc.median([s.get("server_cpu_s") for s in samples]),
+    )
+
+
 def pages(res: dict[str, Any], lessons: list[str], rows: dict[str, Any]) -> None:
     T = TARGETS
     un = res["unpooled"]
     triv = [s for s in un["pairs"] if s["notebook"].endswith(bc.TRIVIAL)]
-    t_med = bc.median([s["first_widget_s"] for s in triv])
-    t_min = bc.minimum([s["first_widget_s"] for s in triv])
-    t_rss = bc.median([s["kernel_rss_mib"] for s in triv])
-    t_end = bc.median([(s["nav_ms"] or {}).get("responseEnd") for s in triv])
-    t_kcpu = bc.median([s.get("kernel_cpu_s") for s in triv])
-    t_scpu = bc.median([s.get("server_cpu_s") for s in triv])
+    t_med, t_min, t_rss, t_end, t_kcpu, t_scpu = _loads(triv)
     print(
         f"\n(B) first widget and kernel RSS at first render, --pool-size 0 (targets: time <= "
         f"{T['first_widget']}x, RSS <= {T['rss_first']}x the trivial notebook)\n"
@@ -68,16 +76,9 @@ def pages(res: dict[str, Any], lessons: list[str], rows: dict[str, Any]) -> None
     )
     for name in lessons:
         ls = [s for s in un["pairs"] if s["notebook"] == "lessons/" + name]
-        med, mn = (
-            bc.median([s["first_widget_s"] for s in ls]),
-            bc.minimum([s["first_widget_s"] for s in ls]),
-        )
-        rss = bc.median([s["kernel_rss_mib"] for s in ls])
-        end = bc.median([(s["nav_ms"] or {}).get("responseEnd") for s in ls])
+        med, mn, rss, end, kcpu, scpu = _loads(ls)
         rm, rn, rr = bc.ratio(med, t_med), bc.ratio(mn, t_min), bc.ratio(rss, t_rss)
         mpl = any(s["matplotlib_mapped"] for s in ls)
-        kcpu = bc.median([s.get("kernel_cpu_s") for s in ls])
-        scpu = bc.median([s.get("server_cpu_s") for s in ls])
         print(
             f"  {name[:30]:<30} {bc.fmt(med, '.2f', 6)} {bc.fmt(mn, '.2f', 6)}"
             f" {bc.fmt(rm, '.2f', 6)} {bc.fmt(rn, '.2f', 6)} {bc.verdict(rm, T['first_widget']):<9}"
