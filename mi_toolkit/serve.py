@@ -32,6 +32,11 @@ What ``mi-toolkit serve`` sets, and why:
   after 4 s, and the page came without its widgets (benchmarks/README.md, "class
   load"). Held, a page connects once its HTML is complete, as a page that
   arrived late always did;
+- a used pooled kernel replaced once the pages being opened have loaded
+  (:class:`RefillGate`), not 1 s after it was taken (Voila's ``fill_delay``):
+  the replacement runs the whole lesson, and where the browser and the server
+  share a small machine it took the CPU the page needed to start. A request for
+  the same lesson releases the replacement at once (that learner needs it);
 - ``/`` redirected to the course start page (``00_start.ipynb``) when the served
   folder has one; Voila's file list stays at ``/voila/tree``;
 - the Font Awesome stylesheet links to a CDN taken out of the pages' head
@@ -50,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "RefillGate",
     "RenderTracker",
     "ServeOptions",
     "classroom_voila",
@@ -72,6 +78,13 @@ RENDER_HOLD_TIMEOUT = 300.0
 # How long Voila's executor waits for a cell's outputs after the cell's reply
 # (nbclient's default is 4 s; a busy server can be further behind than that).
 IOPUB_TIMEOUT = 60
+# A used pooled kernel's replacement waits while pages load (RefillGate): a page
+# counts as loading from its request until its kernel websocket has been open
+# PAGE_SETTLE s (its widgets are then drawn), or PAGE_LOAD_CAP s at most; the
+# replacement waits REFILL_HOLD_CAP s at most.
+PAGE_SETTLE = 2.0
+PAGE_LOAD_CAP = 20.0
+REFILL_HOLD_CAP = 30.0
 # Addresses on which the server is also reachable as 127.0.0.1 (where a
 # preheated kernel looks for it by default).
 _LOOPBACK_REACHABLE = {"", "0.0.0.0", "::", "127.0.0.1", "localhost"}
@@ -186,6 +199,96 @@ class RenderTracker:
         return found.group(1) if found else None
 
 
+class RefillGate:
+    """When the kernel that replaces a used pooled one may start.
+
+    Voila starts the replacement ``fill_delay`` (1 s) after a page took the pooled
+    kernel, while that page's browser is still loading and starting Voila's ~5 MB
+    of JavaScript, and the new kernel runs the whole lesson. Where the browser and
+    the server share a small machine (a learner serving the lessons on their own
+    laptop) the two compete for the CPU and the page is drawn later. So a
+    replacement (:meth:`refill`) waits until no page is loading: a page loads from
+    its request (:meth:`page_started`) until its kernel websocket has been open
+    ``settle`` s (:meth:`connected`), or ``load_cap`` s at most. A request for the
+    same notebook releases it at once: that learner needs the kernel now (a class
+    arriving together never waits for a quiet moment). It waits ``hold_cap`` s at
+    most.
+    """
+
+    def __init__(
+        self,
+        settle: float = PAGE_SETTLE,
+        load_cap: float = PAGE_LOAD_CAP,
+        hold_cap: float = REFILL_HOLD_CAP,
+    ) -> None:
+        self.settle, self.load_cap, self.hold_cap = settle, load_cap, hold_cap
+        self._loading: dict[object, asyncio.TimerHandle] = {}
+        self._page_of_kernel: dict[str, object] = {}
+        self._waiting: list[tuple[str, asyncio.Future[None]]] = []
+
+    @property
+    def loading(self) -> int:
+        """How many pages are loading."""
+        return len(self._loading)
+
+    def page_started(self, notebook: str) -> object:
+        """A page of ``notebook`` was asked for; returns its token."""
+        self._release(lambda waiting: waiting == notebook)
+        page = object()
+        self._loading[page] = asyncio.get_running_loop().call_later(
+            self.load_cap, self.page_done, page
+        )
+        return page
+
+    def page_kernel(self, page: object, kernel_id: str) -> None:
+        """``page`` runs in kernel ``kernel_id`` (so :meth:`connected` can find it)."""
+        if page in self._loading:
+            self._page_of_kernel[kernel_id] = page
+
+    def connected(self, kernel_id: str) -> None:
+        """The page of ``kernel_id`` opened its kernel websocket: loaded ``settle`` s later."""
+        page = self._page_of_kernel.pop(kernel_id, None)
+        timer = self._loading.get(page)
+        if timer is not None:
+            timer.cancel()
+            self._loading[page] = asyncio.get_running_loop().call_later(
+                self.settle, self.page_done, page
+            )
+
+    def page_done(self, page: object) -> None:
+        """``page`` has loaded (or its request ended without a kernel)."""
+        timer = self._loading.pop(page, None)
+        if timer is not None:
+            timer.cancel()
+        for kernel_id in [k for k, p in self._page_of_kernel.items() if p is page]:
+            del self._page_of_kernel[kernel_id]
+        if not self._loading:
+            self._release(lambda waiting: True)
+
+    async def refill(self, notebook: str) -> float:
+        """Wait until a replacement kernel for ``notebook`` may start; seconds waited."""
+        if not self._loading:
+            return 0.0
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        entry = (notebook, loop.create_future())
+        self._waiting.append(entry)
+        try:
+            await asyncio.wait_for(entry[1], self.hold_cap)
+        except TimeoutError:
+            pass
+        finally:
+            if entry in self._waiting:
+                self._waiting.remove(entry)
+        return loop.time() - start
+
+    def _release(self, which) -> None:  # noqa: ANN001 - a predicate on notebook names
+        for entry in [e for e in self._waiting if which(e[0])]:
+            self._waiting.remove(entry)
+            if not entry[1].done():
+                entry[1].set_result(None)
+
+
 # Voila's lab template links Font Awesome from a CDN (no toolkit widget uses an
 # icon). In a room without internet that render-blocking stylesheet waits for a
 # host it cannot reach, and every page would tell the CDN who is learning.
@@ -213,19 +316,24 @@ def classroom_voila() -> type:
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
     renders = RenderTracker()
+    refills = RefillGate()
 
     class LessonPageHandler(TornadoVoilaHandler):
         _kernel_id: str | None = None
+        _page: object = None
 
         async def get(self, path: str | None = None) -> None:
             # Reading the token makes tornado set the cookie on this response
             # (before the first flush, so before any of the page is sent).
             _ = self.xsrf_token
+            self._page = refills.page_started(path or "")
             try:
                 await super().get(path)
             finally:
                 if self._kernel_id is not None:
                     renders.finished(self._kernel_id)
+                else:  # no page to load (an error, a redirect)
+                    refills.page_done(self._page)
 
         async def get_generator(self, path: str | None = None):  # noqa: ANN201 - Voila's
             head = ""
@@ -239,6 +347,7 @@ def classroom_voila() -> type:
                     self._kernel_id = renders.kernel_id_in(head)
                     if self._kernel_id is not None:
                         renders.started(self._kernel_id)
+                        refills.page_kernel(self._page, self._kernel_id)
                 yield html
 
     class HeldKernelWebsocketHandler(VoilaKernelWebsocketHandler):
@@ -250,6 +359,7 @@ def classroom_voila() -> type:
                     self.kernel_id,
                     RENDER_HOLD_TIMEOUT,
                 )
+            refills.connected(self.kernel_id)
             await super().pre_get()
 
     class StartPageRedirect(tornado.web.RequestHandler):
@@ -267,6 +377,30 @@ def classroom_voila() -> type:
 
     class ClassroomVoila(Voila):
         render_tracker = renders
+        refill_gate = refills
+
+        def init_settings(self) -> dict:
+            settings = super().init_settings()
+            manager = self.kernel_manager
+            if hasattr(manager, "fill_if_needed"):  # a preheated pool
+                # Every pooled kernel is started by _initialize(notebook) without a
+                # kernel id (a restart passes one); the first fill, already under way,
+                # holds the original method and never waits.
+                start = manager._initialize
+
+                async def _initialize(notebook_path: str, kernel_id: str | None = None, **kw):  # noqa: ANN202
+                    if kernel_id is None:
+                        waited = await refills.refill(notebook_path)
+                        if waited:
+                            self.log.info(
+                                "Replacing the pooled kernel of %s after %.1f s of pages loading",
+                                notebook_path,
+                                waited,
+                            )
+                    return await start(notebook_path, kernel_id, **kw)
+
+                manager._initialize = _initialize
+            return settings
 
         def init_handlers(self) -> list:
             server_url = self.server_url

@@ -13,6 +13,7 @@ from mi_toolkit.cli import main
 from mi_toolkit.serve import (
     IOPUB_TIMEOUT,
     START_PAGE,
+    RefillGate,
     RenderTracker,
     ServeOptions,
     classroom_voila,
@@ -179,9 +180,7 @@ def test_lesson_pages_are_served_by_a_handler_that_sets_the_xsrf_cookie(
     monkeypatch.setattr(TornadoVoilaHandler, "get", stock_get)
     monkeypatch.setattr(page[1], "xsrf_token", property(lambda self: reads.append(True)))
     handler = object.__new__(page[1])  # no request needed for what get() touches first
-    # Driven by hand: the browser tests' Playwright may own this thread's event loop.
-    with pytest.raises(StopIteration):
-        handler.get("07_readiness_rulers.ipynb").send(None)  # nothing in it awaits
+    _run(handler.get("07_readiness_rulers.ipynb"))
     assert reads == [True]
     assert calls == ["07_readiness_rulers.ipynb"]
 
@@ -242,6 +241,131 @@ def test_render_tracker_reads_the_kernel_id_as_the_page_does():
     config = '<script id="jupyter-config-data">{"baseUrl": "/", "kernelId": "0a-1b-2c"}</script>'
     assert RenderTracker.kernel_id_in(config) == "0a-1b-2c"
     assert RenderTracker.kernel_id_in('{"kernelId": ') is None
+
+
+# ---------------------------------------------------------------- pool refills
+
+
+def _gate() -> RefillGate:
+    return RefillGate(settle=0.05, load_cap=0.3, hold_cap=0.6)
+
+
+async def _refill(gate: RefillGate, notebook: str, events: list[str]) -> None:
+    await gate.refill(notebook)
+    events.append(f"refill {notebook}")
+
+
+def test_a_refill_starts_at_once_when_no_page_is_loading():
+    async def scenario() -> float:
+        return await _gate().refill("07.ipynb")
+
+    assert _run(scenario()) == 0.0
+
+
+def test_a_refill_waits_for_the_loading_page_to_connect_and_settle():
+    import asyncio
+
+    async def scenario() -> list[str]:
+        gate, events = _gate(), []
+        page = gate.page_started("07.ipynb")
+        gate.page_kernel(page, "k1")
+        waiting = asyncio.ensure_future(_refill(gate, "07.ipynb", events))
+        await asyncio.sleep(0.1)
+        events.append("websocket open")
+        gate.connected("k1")
+        assert gate.loading == 1  # still drawing its widgets for `settle` s
+        await asyncio.sleep(0.02)
+        events.append("settling")
+        await waiting
+        assert gate.loading == 0
+        return events
+
+    assert _run(scenario()) == ["websocket open", "settling", "refill 07.ipynb"]
+
+
+def test_a_request_for_the_same_lesson_releases_its_refill_at_once():
+    import asyncio
+
+    async def scenario() -> list[str]:
+        gate, events = _gate(), []
+        gate.page_started("07.ipynb")
+        seven = asyncio.ensure_future(_refill(gate, "07.ipynb", events))
+        five = asyncio.ensure_future(_refill(gate, "05.ipynb", events))
+        await asyncio.sleep(0.01)
+        events.append("second learner")
+        gate.page_started("07.ipynb")  # needs the kernel that is waiting to start
+        await seven
+        assert not five.done()  # another lesson's refill still waits for quiet
+        await five
+        return events
+
+    assert _run(scenario()) == ["second learner", "refill 07.ipynb", "refill 05.ipynb"]
+
+
+def test_a_page_that_never_connects_or_fails_stops_holding_refills():
+    async def scenario() -> tuple[float, float, int]:
+        gate = _gate()
+        gate.page_started("07.ipynb")  # never connects: counts for load_cap (0.3 s)
+        timed_out = await gate.refill("07.ipynb")
+        failed = gate.page_started("07.ipynb")
+        gate.page_done(failed)  # a request that ended without a page
+        return timed_out, await gate.refill("07.ipynb"), gate.loading
+
+    timed_out, after_failure, loading = _run(scenario())
+    assert 0.25 < timed_out < 0.55
+    assert (after_failure, loading) == (0.0, 0)
+
+
+def test_a_refill_waits_at_most_hold_cap():
+    import asyncio
+
+    async def scenario() -> float:
+        gate = RefillGate(settle=1, load_cap=10, hold_cap=0.1)
+        gate.page_started("07.ipynb")
+        waited = await gate.refill("05.ipynb")
+        await asyncio.sleep(0)
+        return waited
+
+    assert 0.09 < _run(scenario()) < 0.5
+
+
+def test_pooled_kernels_are_started_through_the_refill_gate(monkeypatch: pytest.MonkeyPatch):
+    from voila.app import Voila
+
+    calls: list[tuple[str, str | None]] = []
+
+    class Pool:  # what init_settings reads of Voila's preheating kernel manager
+        def fill_if_needed(self) -> None: ...
+
+        async def _initialize(self, notebook_path: str, kernel_id: str | None = None) -> str:
+            calls.append((notebook_path, kernel_id))
+            return kernel_id or "new"
+
+    def stock_init_settings(self) -> dict:
+        self.kernel_manager = Pool()
+        return {}
+
+    monkeypatch.setattr(Voila, "init_settings", stock_init_settings)
+    app = classroom_voila()
+    voila = object.__new__(app)
+    voila._trait_values = {"log": __import__("logging").getLogger("test")}
+    assert voila.init_settings() == {}
+    gate: RefillGate = app.refill_gate
+
+    async def scenario() -> list:
+        import asyncio
+
+        page = gate.page_started("07.ipynb")
+        refill = asyncio.ensure_future(voila.kernel_manager._initialize("07.ipynb"))
+        restart = await voila.kernel_manager._initialize("07.ipynb", "k0")  # never waits
+        await asyncio.sleep(0.05)
+        held = list(calls)
+        gate.page_done(page)
+        return [restart, held, await refill, list(calls)]
+
+    restart, held, refilled, after = _run(scenario())
+    assert restart == "k0" and held == [("07.ipynb", "k0")]
+    assert refilled == "new" and after == [("07.ipynb", "k0"), ("07.ipynb", None)]
 
 
 @pytest.mark.parametrize("with_start_page", [True, False])

@@ -8,6 +8,7 @@ or keep memory: the pool is refilled, each closed page's kernel is shut down.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import uuid
@@ -81,7 +82,16 @@ def test_a_pooled_page_knows_its_learner_sets_the_cookie_and_stops_on_close(
         assert wait_until(lambda: len(pooled.kernel_pids()) == POOL, timeout=60), pooled.log()
     finally:
         context.close()
-    assert "_xsrf' argument missing" not in pooled.log()
+    log = pooled.log()
+    assert "_xsrf' argument missing" not in log
+    # The used kernel was replaced once its page had connected, not while it loaded.
+    used = re.search(r"Using pre-heated kernel: (\S+)", log)
+    assert used, log
+    after = log[used.end() :]
+    connected = after.find(f"Connecting to kernel {used.group(1)}")
+    replaced = after.find("Kernel started:")
+    assert 0 <= connected < replaced, log
+    assert "Replacing the pooled kernel of" in after[connected:replaced], log
 
 
 def test_open_close_cycles_leave_only_the_pool_and_give_memory_back(
