@@ -117,7 +117,12 @@ c.Spawner.environment = {
 # server extension and reads the server's configuration). deploy/z2jh-values.yaml
 # mounts the same settings as a file (a test keeps the two equal).
 SINGLE_USER_CONFIG = {
-    "VoilaConfiguration": {"strip_sources": True, "show_tracebacks": False},
+    # The page template is Voila's lab without its CDN links (installed with the package).
+    "VoilaConfiguration": {
+        "strip_sources": True,
+        "show_tracebacks": False,
+        "template": "mi_toolkit",
+    },
     # Kernels whose page was closed without telling the server (a crashed browser) are
     # stopped; a kernel with its page open is connected and never culled.
     "MappingKernelManager": {

@@ -142,6 +142,8 @@ def test_a_fresh_binder_environment_renders_a_lesson(tmp_path: Path) -> None:
         assert "application/vnd.jupyter.widget-view+json" in page
         assert "Traceback" not in page and "ModuleNotFoundError" not in page
         assert "from mi_toolkit" not in page  # sources stripped, as with mi-toolkit serve
+        assert "/voila/templates/mi_toolkit/static/" in page  # the package's template ...
+        assert "cdn.jsdelivr.net" not in page  # ... which links no CDN
         status, page = _get(base + "/voila/render/exercises/01_mi_spirit_exercises.ipynb")
         assert status == 200, page[-2000:]
         assert "From fixing to the spirit of MI" in page

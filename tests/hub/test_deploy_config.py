@@ -122,6 +122,7 @@ def test_the_single_user_options_are_the_voila_and_culling_settings(monkeypatch)
     assert c.Spawner.args == [
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.template=mi_toolkit",
         "--MappingKernelManager.cull_idle_timeout=600",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",

@@ -148,7 +148,10 @@ def test_logging_in_lands_on_the_start_page_under_the_learners_name(hub, learner
         expect(page.locator(".mi-course")).to_be_visible()
         # the hub decides who this is: no name box to type another learner's name in
         expect(page.locator(".mi-learner-name")).to_be_hidden()
-        assert "from mi_toolkit" not in page.content()  # sources stripped
+        html = page.content()
+        assert "from mi_toolkit" not in html  # sources stripped
+        assert "/voila/templates/mi_toolkit/static/" in html  # the toolkit's page template,
+        assert "cdn.jsdelivr.net" not in html  # which links no CDN
         for kernel in hub.kernel_pids(name):
             env = _environ(kernel)
             assert env["JUPYTERHUB_USER"] == name
