@@ -32,10 +32,11 @@ What ``mi-toolkit serve`` sets, and why:
   after 4 s, and the page came without its widgets (benchmarks/README.md, "class
   load"). Held, a page connects once its HTML is complete, as a page that
   arrived late always did;
-- a used pooled kernel replaced once the pages being opened have loaded
-  (:class:`RefillGate`), not 1 s after it was taken (Voila's ``fill_delay``):
-  the replacement runs the whole lesson, and where the browser and the server
-  share a small machine it took the CPU the page needed to start. A request for
+- a used pooled kernel replaced once the pages being opened in a browser on the
+  server's own machine have loaded (:class:`RefillGate`), not 1 s after it was
+  taken (Voila's ``fill_delay``): the replacement runs the whole lesson and took
+  the CPU that page needed to start (a learner serving the lessons on their own
+  laptop). Pages from other machines (a room) hold nothing, and a request for
   the same lesson releases the replacement at once (that learner needs it);
 - ``/`` redirected to the course start page (``00_start.ipynb``) when the served
   folder has one; Voila's file list stays at ``/voila/tree``;
@@ -49,6 +50,7 @@ directory overrides them, and command-line options override both.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +60,7 @@ __all__ = [
     "RefillGate",
     "RenderTracker",
     "ServeOptions",
+    "browser_is_local",
     "classroom_voila",
     "kernel_env",
     "voila_argv",
@@ -207,12 +210,14 @@ class RefillGate:
     of JavaScript, and the new kernel runs the whole lesson. Where the browser and
     the server share a small machine (a learner serving the lessons on their own
     laptop) the two compete for the CPU and the page is drawn later. So a
-    replacement (:meth:`refill`) waits until no page is loading: a page loads from
-    its request (:meth:`page_started`) until its kernel websocket has been open
-    ``settle`` s (:meth:`connected`), or ``load_cap`` s at most. A request for the
-    same notebook releases it at once: that learner needs the kernel now (a class
-    arriving together never waits for a quiet moment). It waits ``hold_cap`` s at
-    most.
+    replacement (:meth:`refill`) waits until no such page is loading: a page whose
+    browser is on this machine (``local``) loads from its request
+    (:meth:`page_started`) until its kernel websocket has been open ``settle`` s
+    (:meth:`connected`), or ``load_cap`` s at most. Pages from other machines hold
+    nothing: their browsers do not need this machine's CPU, and a learner arriving
+    a few seconds after another would find the replacement later. A request for
+    the same notebook releases a waiting replacement at once: that learner needs
+    the kernel now. It waits ``hold_cap`` s at most.
     """
 
     def __init__(
@@ -231,13 +236,15 @@ class RefillGate:
         """How many pages are loading."""
         return len(self._loading)
 
-    def page_started(self, notebook: str) -> object:
-        """A page of ``notebook`` was asked for; returns its token."""
+    def page_started(self, notebook: str, local: bool = True) -> object:
+        """A page of ``notebook`` was asked for (by a browser on this machine if
+        ``local``); returns its token."""
         self._release(lambda waiting: waiting == notebook)
         page = object()
-        self._loading[page] = asyncio.get_running_loop().call_later(
-            self.load_cap, self.page_done, page
-        )
+        if local:
+            self._loading[page] = asyncio.get_running_loop().call_later(
+                self.load_cap, self.page_done, page
+            )
         return page
 
     def page_kernel(self, page: object, kernel_id: str) -> None:
@@ -289,6 +296,20 @@ class RefillGate:
                 entry[1].set_result(None)
 
 
+_PROXY_HEADERS = ("X-Forwarded-For", "X-Real-Ip", "Forwarded")
+
+
+def browser_is_local(remote_ip: str | None, headers: Any) -> bool:
+    """Whether a request came from a browser on this machine: from a loopback
+    address, and not through a reverse proxy (which would name the browser's own
+    address in one of its headers)."""
+    try:
+        loopback = ipaddress.ip_address(remote_ip or "").is_loopback
+    except ValueError:
+        return False
+    return loopback and not any(name in headers for name in _PROXY_HEADERS)
+
+
 # Voila's lab template links Font Awesome from a CDN (no toolkit widget uses an
 # icon). In a room without internet that render-blocking stylesheet waits for a
 # host it cannot reach, and every page would tell the CDN who is learning.
@@ -326,7 +347,8 @@ def classroom_voila() -> type:
             # Reading the token makes tornado set the cookie on this response
             # (before the first flush, so before any of the page is sent).
             _ = self.xsrf_token
-            self._page = refills.page_started(path or "")
+            local = browser_is_local(self.request.remote_ip, self.request.headers)
+            self._page = refills.page_started(path or "", local)
             try:
                 await super().get(path)
             finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from mi_toolkit.serve import (
     RefillGate,
     RenderTracker,
     ServeOptions,
+    browser_is_local,
     classroom_voila,
     kernel_env,
     voila_argv,
@@ -179,7 +181,8 @@ def test_lesson_pages_are_served_by_a_handler_that_sets_the_xsrf_cookie(
 
     monkeypatch.setattr(TornadoVoilaHandler, "get", stock_get)
     monkeypatch.setattr(page[1], "xsrf_token", property(lambda self: reads.append(True)))
-    handler = object.__new__(page[1])  # no request needed for what get() touches first
+    handler = object.__new__(page[1])  # only what get() reads before Voila's own get
+    handler.request = SimpleNamespace(remote_ip="127.0.0.1", headers={})
     _run(handler.get("07_readiness_rulers.ipynb"))
     assert reads == [True]
     assert calls == ["07_readiness_rulers.ipynb"]
@@ -314,6 +317,41 @@ def test_a_page_that_never_connects_or_fails_stops_holding_refills():
     timed_out, after_failure, loading = _run(scenario())
     assert 0.25 < timed_out < 0.55
     assert (after_failure, loading) == (0.0, 0)
+
+
+def test_a_page_from_another_machine_holds_no_refill_but_releases_its_own():
+    import asyncio
+
+    async def scenario() -> tuple[float, int, list[str]]:
+        gate, events = _gate(), []
+        gate.page_started("07.ipynb")  # a local page, loading
+        waiting = asyncio.ensure_future(_refill(gate, "07.ipynb", events))
+        await asyncio.sleep(0.01)
+        gate.page_started("07.ipynb", local=False)  # a learner elsewhere wants 07
+        await waiting
+        remote = RefillGate(settle=1, load_cap=10, hold_cap=10)
+        remote.page_started("05.ipynb", local=False)
+        return await remote.refill("05.ipynb"), remote.loading, events
+
+    assert _run(scenario()) == (0.0, 0, ["refill 07.ipynb"])
+
+
+@pytest.mark.parametrize(
+    ("ip", "headers", "local"),
+    [
+        ("127.0.0.1", {}, True),
+        ("::1", {}, True),
+        ("192.168.1.20", {}, False),
+        ("127.0.0.1", {"X-Forwarded-For": "192.168.1.20"}, False),  # nginx on this machine
+        ("127.0.0.1", {"X-Real-Ip": "192.168.1.20"}, False),
+        (None, {}, False),
+        ("", {}, False),
+    ],
+)
+def test_a_browser_is_local_only_on_loopback_without_a_proxy(ip, headers, local):
+    from tornado.httputil import HTTPHeaders
+
+    assert browser_is_local(ip, HTTPHeaders(headers)) is local
 
 
 def test_a_refill_waits_at_most_hold_cap():
