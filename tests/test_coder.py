@@ -367,7 +367,7 @@ def test_accuracy_on_the_held_out_split_has_not_regressed():
 # ---------------------------------------------------------------- the fast matcher
 
 
-def _sentences() -> list[str]:
+def _texts() -> list[str]:
     from mi_toolkit.core.transcript import read_transcripts
 
     fixtures = Path(__file__).parent / "fixtures" / "transcripts"
@@ -375,7 +375,108 @@ def _sentences() -> list[str]:
     texts += [u.text for u in read_transcripts(fixtures / "raw_session.txt").utterances]
     if CORPUS.exists():
         texts += [u.text for t in load_corpus() for u in t.utterances]
-    return [_text.normalise(s) for t in texts for s in _text.split_sentences(t)]
+    return texts
+
+
+def _sentences() -> list[str]:
+    return [_text.normalise(s) for t in _texts() for s in _text.split_sentences(t)]
+
+
+# Sentences where a shortcut could go wrong (apostrophes at a word's ends, punctuation
+# inside a word, odd characters, separators, fillers and stutters, slang, not ASCII),
+# and what normalise made of them before any shortcut.
+_AWKWARD = {
+    "I, I think -- maybe -- I'll y'know cut down.": "i think maybe i will you know cut down.",
+    "'Um' okay, 'so' you're 'ready'?": "okay, 'so' you are 'ready'?",
+    "A & a, and/or and/or; x/y x/y.": "a & a, and/or; x/y.",
+    "tab\there\tand\nthere": "tab here and there",
+    "x\x1cy x\x1fy": "x y x y",
+    "café, Café's menu": "café, café's menu",
+    "don't, won't (i'm) 'cause it's": "do not, will not (i am) because it is",
+    "the the, THE. the": "the",
+    "Um, so. Uh... hmm?": "so.",
+    "so-so stop-stop": "so stop",
+    "it's 3pm_ok, 2nd time": "it is 3pm_ok, 2nd time",
+    "gonna wanna gotta kinda sorta dunno lemme cuz cannot": (
+        "going to want to got to kind of sort of do not know let me because can not"
+    ),
+    "Gonnan't": "gonna not",
+    "(you) [know] {it} <b> a*b+c=d @ #1 ~ ^ | \\ $5 100%": (
+        "(you) [know] {it} <b> a*b+c=d @ #1 ~ ^ | \\ $5 100%"
+    ),
+    "' '' ' ,,, ...": "' '' ',,,...",
+    "": "",
+}
+
+
+@pytest.mark.parametrize(("raw", "clean"), list(_AWKWARD.items()))
+def test_awkward_sentences_are_cleaned_up_as_before(raw: str, clean: str):
+    assert _text.normalise(raw) == clean
+    assert _text.normalise_words(raw)[0] == clean
+
+
+def test_normalise_words_gives_the_words_words_finds():
+    """normalise_words cleans up as normalise does, and the word set it hands over
+    (for ASCII text with nothing to drop) is the one Words would make."""
+    from mi_toolkit.core._matcher import Words
+
+    raw = [s for t in _texts() for s in _text.split_sentences(t)] + list(_AWKWARD)
+    given = 0
+    for sentence in raw:
+        text, words = _text.normalise_words(sentence)
+        assert text == _text.normalise(sentence), sentence
+        if words is not None:
+            given += 1
+            assert text.isascii() and text.isprintable(), sentence
+            assert words == Words(text).words, sentence
+    assert given > len(raw) // 2  # the shortcut is taken for most sentences
+
+
+@pytest.mark.parametrize("word", sorted(_text._SLANG))
+def test_every_slang_word_is_spelled_out(word: str):
+    """normalise looks for letters of the slang words before the pattern: each one,
+    alone or in a sentence, is still found."""
+    long = _text._CONTRACTIONS[word]
+    assert _text.normalise(word) == long
+    assert _text.normalise(f"Well, {word.title()} it.") == f"well, {long} it."
+
+
+def test_content_words_of_a_word_set_are_those_of_its_text():
+    from mi_toolkit.core._matcher import Words
+    from mi_toolkit.core._practitioner import content_words, content_words_of
+
+    for sentence in _sentences() + list(_AWKWARD.values()) + list(_AWKWARD):
+        assert set(content_words_of(Words(sentence))) == set(content_words(sentence)), sentence
+
+
+def test_a_client_turn_leaves_the_content_words_of_its_sentences():
+    """The next practitioner turn is coded against the client's content words: the same
+    from the word sets code_client keeps as from its sentences' text joined."""
+    from mi_toolkit.core._client_talk import code_client
+    from mi_toolkit.core._practitioner import content_words, content_words_of
+
+    cues = _cues.load_cues()
+    for text in _texts() + list(_AWKWARD) + ["What? I want to stop. Why not?"]:
+        cleaned: list = []
+        code_client(text, cues, "", cleaned)
+        got = frozenset().union(
+            *[content_words(c) if isinstance(c, str) else content_words_of(c) for c in cleaned]
+        )
+        joined = " ".join(_text.normalise(s) for s in _text.split_sentences(text))
+        assert got == content_words(joined), text
+
+
+def test_a_word_set_keeps_the_beginnings_matchers_look_for():
+    from mi_toolkit.core import _matcher
+    from mi_toolkit.core._matcher import Words
+
+    cues = _cues.load_cues()
+    lists = [*cues.practitioner.values(), cues.change, cues.sustain]
+    looked_for = {key for cue in lists for key in cue.matcher._prefix_keys}
+    assert looked_for and looked_for <= _matcher._STARTS
+    for sentence in _sentences()[:3000] + list(_AWKWARD.values()):
+        words = Words(sentence)
+        assert words.starts == words.prefixes & _matcher._STARTS, sentence
 
 
 def test_the_fast_matcher_finds_what_one_big_search_finds():

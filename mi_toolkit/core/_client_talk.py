@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from mi_toolkit.core._cues import MODAL_KINDS, PHRASE_KINDS, CueSet
 from mi_toolkit.core._matcher import Words
-from mi_toolkit.core._text import normalise, split_sentences
+from mi_toolkit.core._text import normalise, normalise_words, split_sentences
 
 __all__ = ["ClientHit", "code_client"]
 
@@ -43,22 +43,25 @@ class ClientHit:
 
 
 def code_client(
-    text: str, cues: CueSet, previous: str = "", cleaned: list[str] | None = None
+    text: str, cues: CueSet, previous: str = "", cleaned: list[str | Words] | None = None
 ) -> tuple[str, str | None, str, float]:
     """``(talk type, darn_cat, reason, confidence)`` for one client turn.
 
     ``previous`` is the practitioner's turn before it: a bare "not really" answering
     "are you ready to set a date?" is sustain talk. The normalised sentences are
-    appended to ``cleaned`` when it is given (the next practitioner turn uses them).
+    appended to ``cleaned`` when it is given (the next practitioner turn uses them),
+    each as its :class:`Words` where one was made, else as text.
     """
     hits: list[ClientHit] = []
     for sentence in split_sentences(text):
-        clean = normalise(sentence)
-        if cleaned is not None:
-            cleaned.append(clean)
+        clean, found = normalise_words(sentence)
         if not clean or clean.endswith("?"):
+            if cleaned is not None:
+                cleaned.append(clean)
             continue
-        words = Words(clean)
+        words = Words(clean, found)
+        if cleaned is not None:
+            cleaned.append(words)
         if _CLAUSE_WORDS.isdisjoint(words.words) and ";" not in clean and " - " not in clean:
             hit = _clause(clean, cues, words)  # one clause (most sentences)
             if hit is not None:

@@ -9,8 +9,10 @@ pattern's source is read (:func:`requirement_of`) for a word every match must co
 ``you`` or ``it``. Patterns that need the same word are grouped, and each group is
 compiled the first time it is needed (loading stays quick).
 
-For a sentence, :class:`Words` holds the set of its words (one ``findall``, in C), and
-the set of their first three letters when a cue first asks for it. A cue list whose
+For a sentence, :class:`Words` holds the set of its words (made in C: for ASCII text
+by a bytes ``translate`` and ``split``, or handed over by
+:func:`~mi_toolkit.core._text.normalise_words`, which has them already), and, when a
+cue first asks, the first three letters of its words that some matcher looks for. A cue list whose
 words are all missing costs one set intersection; otherwise only the groups whose word
 is present are searched. Patterns with no such word are always searched. The leftmost
 match is returned, and where two groups match at the same place the whole list
@@ -25,6 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cached_property
+from operator import itemgetter
+
+from mi_toolkit.core._text import _BREAKS_ASCII
 
 __all__ = [
     "COMMON_WORDS",
@@ -38,8 +43,13 @@ __all__ = [
 _TOKEN = re.compile(r"[\w'][\w']*")  # a class first: the engine skips to words in C
 # On printable ASCII text an ASCII pattern matches exactly what the Unicode one does
 # (\w, \d, \s and \b differ only outside it), and tests a character in a table
-# instead of calling the Unicode database: see Words.ascii.
-_TOKEN_ASCII = re.compile(_TOKEN.pattern, re.ASCII)
+# instead of calling the Unicode database: see Words.ascii. Such text's words are
+# found without a pattern: as bytes, every character but \w and "'" made a space,
+# split (_BREAKS_ASCII).
+_FIRST3 = itemgetter(slice(3))
+# Every word beginning a matcher looks for (each Matcher adds its own): Words.starts
+# makes only these.
+_STARTS: set[str] = set()
 _BOUNDARY = r"(?![\w'])"
 _START = r"(?<![\w'])"
 # Everyday English words too frequent to be worth looking for: a sentence nearly
@@ -73,21 +83,38 @@ class Words:
         ['aga', 'fru']
     """
 
-    __slots__ = ("_prefixes", "ascii", "text", "words")
+    __slots__ = ("_starts", "ascii", "text", "words")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, words: set[str] | None = None) -> None:
+        """``words``: the set of the words of ``text`` as
+        :func:`~mi_toolkit.core._text.normalise_words` gives it (only for the printable
+        ASCII text it gives it for)."""
         self.text = text
+        if words is not None:
+            self.words = words
+            self.ascii = True
+            self._starts = None
+            return
         # printable ASCII (no control characters, so no \s that only Unicode knows)
         self.ascii = text.isascii() and text.isprintable()
-        self.words = set((_TOKEN_ASCII if self.ascii else _TOKEN).findall(text))
-        self._prefixes: set[str] | None = None
+        if self.ascii:
+            self.words = set(text.encode().translate(_BREAKS_ASCII).decode().split())
+        else:
+            self.words = set(_TOKEN.findall(text))
+        self._starts: set[str] | None = None
 
     @property
     def prefixes(self) -> set[str]:
         """The first three letters of every word of three letters or more."""
-        if self._prefixes is None:
-            self._prefixes = {w[:3] for w in self.words if len(w) > 2}
-        return self._prefixes
+        return {w[:3] for w in self.words if len(w) > 2}
+
+    @property
+    def starts(self) -> set[str]:
+        """The :attr:`prefixes` some matcher looks for (made the first time a cue asks:
+        the matchers need no others)."""
+        if self._starts is None:
+            self._starts = _STARTS.intersection(map(_FIRST3, self.words))
+        return self._starts
 
 
 class _Group:
@@ -114,16 +141,20 @@ class _Group:
 
     def possible(self, words: Words) -> bool:
         for whole, starts in self.any_of:
-            if whole.isdisjoint(words.words) and (not starts or starts.isdisjoint(words.prefixes)):
+            if whole.isdisjoint(words.words) and (not starts or starts.isdisjoint(words.starts)):
                 return False
         return True
 
+    def compile(self, ascii: bool) -> re.Pattern[str]:
+        """The group's pattern (for printable ASCII text, the ASCII one), compiled."""
+        source = self.source[len(_START) :] if self.bare else self.source
+        found = self.compiled[ascii] = re.compile(source, re.ASCII if ascii else 0)
+        return found
+
     def search(self, text: str, pos: int = 0, ascii: bool = False) -> re.Match[str] | None:
-        """``ascii``: ``text`` is printable ASCII (:attr:`Words.ascii`)."""
-        found = self.compiled[ascii]
-        if found is None:
-            source = self.source[len(_START) :] if self.bare else self.source
-            found = self.compiled[ascii] = re.compile(source, re.ASCII if ascii else 0)
+        """``ascii``: ``text`` is printable ASCII (:attr:`Words.ascii`); Matcher.search
+        does the same inline."""
+        found = self.compiled[ascii] or self.compile(ascii)
         m = found.search(text, pos)
         if self.bare:
             # a match inside a word is none; the next one may start later
@@ -176,9 +207,14 @@ class Matcher:
                     self._by_word.setdefault(key, []).append(group)
         self._word_keys = frozenset(self._by_word)
         self._prefix_keys = frozenset(self._by_prefix)
+        _STARTS.update(self._prefix_keys)
+        _STARTS.update(k for g in self._groups() for _, starts in g.any_of for k in starts)
         # With neither ^ patterns nor patterns that need no word, a sentence that has
         # none of the words cannot match: search answers from the word set alone.
         self._always = self.fallback is not None or self.anchored is not None
+
+    def _groups(self) -> list[_Group]:
+        return [g for gs in (*self._by_word.values(), *self._by_prefix.values()) for g in gs]
 
     # Not __getattr__: a class with one has none of its attribute look-ups sped up by
     # the interpreter, and the coder looks up a matcher's attributes all the time.
@@ -196,11 +232,11 @@ class Matcher:
         elif len(found) == 1:
             groups = self._by_word[next(iter(found))]
         else:
-            groups = list({g for w in found for g in self._by_word[w]})
+            groups = list(set().union(*map(self._by_word.__getitem__, found)))
         if self._prefix_keys:
-            found = self._prefix_keys.intersection(words.prefixes)
+            found = self._prefix_keys.intersection(words.starts)
             if found:
-                groups = list({*groups, *(g for p in found for g in self._by_prefix[p])})
+                groups = list(set(groups).union(*map(self._by_prefix.__getitem__, found)))
         return [g for g in groups if g.all_of <= have and (not g.any_of or g.possible(words))]
 
     def may_match(self, words: Words) -> bool:
@@ -215,7 +251,7 @@ class Matcher:
         first (it is a match at the start of what is being said).
         """
         if not self._word_keys.isdisjoint(words.words) or (
-            self._prefix_keys and not self._prefix_keys.isdisjoint(words.prefixes)
+            self._prefix_keys and not self._prefix_keys.isdisjoint(words.starts)
         ):
             groups = self._candidates(words)
             if not groups and not self._always:
@@ -233,7 +269,12 @@ class Matcher:
         tie = False
         ascii = words.ascii
         for group in groups:
-            m = group.search(text, 0, ascii)
+            found = group.compiled[ascii] or group.compile(ascii)
+            m = found.search(text)
+            if group.bare:
+                # a match inside a word is none; the next one may start later
+                while m is not None and (at := m.start()) and _is_word_char(text[at - 1]):
+                    m = found.search(text, at + 1)
             if m is not None:
                 if best is None or m.start() < best.start():
                     best = m

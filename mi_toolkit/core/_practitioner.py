@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from mi_toolkit.core._cues import CueSet
 from mi_toolkit.core._matcher import Words
-from mi_toolkit.core._text import normalise
+from mi_toolkit.core._text import normalise_words
 
-__all__ = ["CODE_NAMES", "SentenceCode", "code_sentence", "content_words"]
+__all__ = ["CODE_NAMES", "SentenceCode", "code_sentence", "content_words", "content_words_of"]
 
 CODE_NAMES = {
     "GI": "giving information",
@@ -64,6 +64,9 @@ _STOP_WORDS = (
     "okay right because going get got did does doing thing things kind sort lot"
 )
 _STOP = frozenset(_STOP_WORDS.split())
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Stop words and every word too short to carry meaning (see content_words_of).
+_STOP_OR_SHORT = _STOP.union(_LETTERS, (a + b for a in _LETTERS for b in _LETTERS))
 
 
 @dataclass(frozen=True)
@@ -91,10 +94,21 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(_CONTENT_WORD.findall(text)).difference(_STOP)
 
 
+def content_words_of(words: Words) -> frozenset[str] | set[str]:
+    """:func:`content_words` of ``words.text``; from the sentence's word set when each
+    word is plain lower-case ASCII letters (most sentences), where a content word is a
+    word of three letters or more."""
+    if words.ascii:
+        joined = "".join(words.words)
+        if joined.isalpha() and joined.islower():
+            return words.words.difference(_STOP_OR_SHORT)
+    return content_words(words.text)
+
+
 def code_sentence(raw: str, cues: CueSet, said: frozenset[str]) -> SentenceCode:
     """Code one practitioner sentence; ``said`` is the last client turn's content words."""
-    text = normalise(raw)
-    words = Words(text)
+    text, found = normalise_words(raw)
+    words = Words(text, found)
     p = cues.practitioner
     core = _after(_LEAD, text)
     lead_text = _after(_LEAD_BUT_SO, text)  # "okay, so you ..." -> "so you ..."
@@ -141,7 +155,7 @@ def code_sentence(raw: str, cues: CueSet, said: frozenset[str]) -> SentenceCode:
     m = p["reflection_lead"].search(words, lead_text)
     if m is not None and not _subordinate(text, m):
         return _reflection(raw, text, cues, said, "reflection_lead", 0.7, words)
-    mine = content_words(text)
+    mine = content_words_of(words)
     echo = bool(said) and len(mine & said) * 2 >= max(len(mine), 2)
     if echo and n_words <= 8:
         return SentenceCode(
@@ -253,7 +267,7 @@ def _reflection(
         for m in p[name].finditer(here)
         if not (said and (mine := content_words(m[0])) and mine <= said)
     ]
-    new = len(content_words(text) - said) if said else 0
+    new = len(content_words_of(here) - said) if said else 0
     n_words = text.count(" ") + 1
     if added or n_words >= 14 or new >= 3:
         adds = f"'{added[0]}'" if added else "new meaning"

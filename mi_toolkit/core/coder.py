@@ -23,7 +23,14 @@ from functools import lru_cache
 
 from mi_toolkit.core._client_talk import code_client
 from mi_toolkit.core._cues import CueSet, load_cues
-from mi_toolkit.core._practitioner import CODE_NAMES, SentenceCode, code_sentence, content_words
+from mi_toolkit.core._matcher import Words
+from mi_toolkit.core._practitioner import (
+    CODE_NAMES,
+    SentenceCode,
+    code_sentence,
+    content_words,
+    content_words_of,
+)
 from mi_toolkit.core._text import normalise, split_sentences
 from mi_toolkit.core.transcript import CLIENT, PRACTITIONER, Transcript
 
@@ -51,6 +58,7 @@ TURN_PRIORITY = (
     "GI",
     "Other",
 )
+_RANK = {code: i for i, code in enumerate(TURN_PRIORITY)}
 # MITI code -> AnnoMI's four practitioner labels.
 ANNOMI = {
     "Question": "question",
@@ -122,16 +130,19 @@ def code_transcript(transcript: Transcript) -> tuple[Coding, ...]:
     said: frozenset[str] = frozenset()
     for u in transcript.utterances:
         if u.speaker == CLIENT:
-            cleaned: list[str] = []
+            cleaned: list[str | Words] = []
             out.append(_client(u.text, last_practitioner, cleaned))
-            said = content_words(" ".join(cleaned))
+            # the content words of the sentences joined (no word spans two of them)
+            said = frozenset().union(
+                *[content_words(c) if isinstance(c, str) else content_words_of(c) for c in cleaned]
+            )
         else:
             out.append(_practitioner(u.text, said))
             last_practitioner = u.text
     return tuple(out)
 
 
-def _client(text: str, previous: str, cleaned: list[str] | None = None) -> Coding:
+def _client(text: str, previous: str, cleaned: list[str | Words] | None = None) -> Coding:
     talk, darn, reason, confidence = code_client(text, _cues(), previous, cleaned)
     return Coding(CLIENT, talk, reason, confidence, talk_type=talk, darn_cat=darn)
 
@@ -183,7 +194,7 @@ def _turn(parts: tuple[SentenceCode, ...], cues: CueSet) -> Coding:
         if all(a for p, a in zip(parts, asked, strict=True) if p.code == "Seek"):
             codes.discard("Seek")  # the request for permission is part of the advice
         note = "; permission or a choice is offered in the same turn"
-    ordered = tuple(c for c in TURN_PRIORITY if c in codes)
+    ordered = tuple(sorted(codes, key=_RANK.__getitem__))
     primary = ordered[0]
     lookup = "Persuade" if primary == "PersuadeWithPermission" else primary
     main = next(p for p in parts if p.code == lookup)
