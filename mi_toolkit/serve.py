@@ -230,16 +230,21 @@ class RefillGate:
         self._loading: dict[object, asyncio.TimerHandle] = {}
         self._page_of_kernel: dict[str, object] = {}
         self._waiting: list[tuple[str, asyncio.Future[None]]] = []
+        self._needed: set[str] = set()
 
     @property
     def loading(self) -> int:
         """How many pages are loading."""
         return len(self._loading)
 
-    def page_started(self, notebook: str, local: bool = True) -> object:
+    def page_started(self, notebook: str, local: bool = True, starting: bool = False) -> object:
         """A page of ``notebook`` was asked for (by a browser on this machine if
-        ``local``); returns its token."""
-        self._release(lambda waiting: waiting == notebook)
+        ``local``); returns its token. ``starting``: the notebook's pool holds a kernel
+        that is not ready yet, which this page will wait for: its refill must not
+        wait, even if it has not reached :meth:`refill` yet (Voila waits its
+        ``fill_delay`` first)."""
+        if not self._release(lambda waiting: waiting == notebook) and starting:
+            self._needed.add(notebook)
         page = object()
         if local:
             self._loading[page] = asyncio.get_running_loop().call_later(
@@ -274,6 +279,9 @@ class RefillGate:
 
     async def refill(self, notebook: str) -> float:
         """Wait until a replacement kernel for ``notebook`` may start; seconds waited."""
+        if notebook in self._needed:
+            self._needed.discard(notebook)
+            return 0.0
         if not self._loading:
             return 0.0
         loop = asyncio.get_running_loop()
@@ -289,11 +297,14 @@ class RefillGate:
                 self._waiting.remove(entry)
         return loop.time() - start
 
-    def _release(self, which) -> None:  # noqa: ANN001 - a predicate on notebook names
-        for entry in [e for e in self._waiting if which(e[0])]:
+    def _release(self, which) -> bool:  # noqa: ANN001 - a predicate on notebook names
+        """Let the waiting refills of the notebooks ``which`` picks start; any?"""
+        released = [e for e in self._waiting if which(e[0])]
+        for entry in released:
             self._waiting.remove(entry)
             if not entry[1].done():
                 entry[1].set_result(None)
+        return bool(released)
 
 
 _PROXY_HEADERS = ("X-Forwarded-For", "X-Real-Ip", "Forwarded")
@@ -348,7 +359,9 @@ def classroom_voila() -> type:
             # (before the first flush, so before any of the page is sent).
             _ = self.xsrf_token
             local = browser_is_local(self.request.remote_ip, self.request.headers)
-            self._page = refills.page_started(path or "", local)
+            pool = getattr(self.kernel_manager, "_pools", {}).get(path or "", ())
+            starting = any(not kernel.done() for kernel in pool)
+            self._page = refills.page_started(path or "", local, starting)
             try:
                 await super().get(path)
             finally:

@@ -183,6 +183,8 @@ def test_lesson_pages_are_served_by_a_handler_that_sets_the_xsrf_cookie(
     monkeypatch.setattr(page[1], "xsrf_token", property(lambda self: reads.append(True)))
     handler = object.__new__(page[1])  # only what get() reads before Voila's own get
     handler.request = SimpleNamespace(remote_ip="127.0.0.1", headers={})
+    pool = SimpleNamespace(_pools={})  # Voila's kernel manager, with no kernel starting
+    handler.application = SimpleNamespace(settings={"kernel_manager": pool})
     _run(handler.get("07_readiness_rulers.ipynb"))
     assert reads == [True]
     assert calls == ["07_readiness_rulers.ipynb"]
@@ -303,6 +305,18 @@ def test_a_request_for_the_same_lesson_releases_its_refill_at_once():
         return events
 
     assert _run(scenario()) == ["second learner", "refill 07.ipynb", "refill 05.ipynb"]
+
+
+def test_a_request_before_the_refill_reaches_the_gate_still_releases_it():
+    async def scenario() -> tuple[float, float]:
+        gate = _gate()
+        gate.page_started("07.ipynb")  # took the pooled kernel; Voila waits 1 s to refill
+        gate.page_started("07.ipynb", starting=True)  # a second learner, within that second
+        first = await gate.refill("07.ipynb")  # the refill the second learner waits for
+        return first, await gate.refill("07.ipynb")  # the next one waits for quiet again
+
+    first, second = _run(scenario())
+    assert first == 0.0 and second > 0.25
 
 
 def test_a_page_that_never_connects_or_fails_stops_holding_refills():
