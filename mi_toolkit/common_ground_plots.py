@@ -16,9 +16,9 @@ Example::
 
 from __future__ import annotations
 
-import io
 import textwrap
 
+from mi_toolkit._figures import new_figure, png_bytes
 from mi_toolkit.core.common_ground import Case
 
 __all__ = ["overlap_png"]
@@ -26,15 +26,11 @@ __all__ = ["overlap_png"]
 
 def overlap_png(case: Case, marked: tuple[str, ...] = ()) -> bytes:
     """Parties (columns) x objectives (rows) as PNG bytes."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     shared = {o.id for o in case.shared}
     objectives = sorted(case.objectives, key=lambda o: (o.id not in shared, -len(o.held_by)))
     rows = max(len(objectives), 1)
     cols = max(len(case.parties), 1)
-    fig = Figure(figsize=(7.5, 1.4 + 0.45 * rows), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(7.5, 1.4 + 0.45 * rows)
     ax = fig.subplots()
     for y, o in enumerate(objectives):
         if o.id in shared:
@@ -68,6 +64,4 @@ def overlap_png(case: Case, marked: tuple[str, ...] = ()) -> bytes:
     for side in ("right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     ax.set_title("Who wants what: filled dots are a party's goals", fontsize=10)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return png_bytes(fig)

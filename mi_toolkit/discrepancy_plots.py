@@ -18,9 +18,9 @@ Example::
 
 from __future__ import annotations
 
-import io
 import textwrap
 
+from mi_toolkit._figures import new_figure, png_bytes
 from mi_toolkit.core.discrepancy import Sheet
 
 __all__ = ["fit_png"]
@@ -33,14 +33,11 @@ def _wrap(text: str, width: int) -> str:
 def fit_png(sheet: Sheet) -> bytes:
     """The fit grid (actions × values) as PNG bytes, about 800 pixels wide."""
     from matplotlib import colormaps
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
     values = list(sheet.values) or ["(no values yet)"]
     actions = list(sheet.actions) or ["(no actions yet)"]
     height = 1.6 + 0.55 * len(actions)
-    fig = Figure(figsize=(8, height), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(8, height)
     ax = fig.subplots()
     against, fits = colormaps["Oranges"], colormaps["Blues"]
     image, labels = [], []
@@ -88,6 +85,4 @@ def fit_png(sheet: Sheet) -> bytes:
     ax.set_title(
         "How each action fits each value (−2 works against it … +2 fits it well)", fontsize=9
     )
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return png_bytes(fig)

@@ -13,8 +13,7 @@ Example::
 
 from __future__ import annotations
 
-import io
-
+from mi_toolkit._figures import new_figure, png_bytes
 from mi_toolkit.core.coder import CODE_NAMES
 from mi_toolkit.core.miti import MitiSummary
 
@@ -44,11 +43,8 @@ def describe_miti_chart(s: MitiSummary) -> str:
 
 
 def miti_summary_png(s: MitiSummary) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8, 3.4), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(8, 3.4)
     left, mid, right = fig.subplots(1, 3, width_ratios=[1, 1, 2.2])
     for ax, value, fair, good, title, fmt, top in (
         (left, s.r_to_q, 1.0, 2.0, "R:Q", "{:.2f}", 3.0),
@@ -80,6 +76,4 @@ def miti_summary_png(s: MitiSummary) -> bytes:
     right.tick_params(axis="y", labelsize="small")
     right.set_xlim(0, max([*values, 1]) * 1.2)
     right.xaxis.get_major_locator().set_params(integer=True)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return png_bytes(fig)

@@ -13,9 +13,9 @@ Example::
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 
+from mi_toolkit._figures import new_figure, png_bytes
 from mi_toolkit.core.ruler import SCALES
 
 __all__ = ["ruler_distribution_png"]
@@ -27,12 +27,9 @@ COLOURS = {"importance": "#0072B2", "confidence": "#D55E00", "readiness": "#009E
 
 def ruler_distribution_png(distributions: Mapping[str, Sequence[int]]) -> bytes:
     """Three small bar charts (one per scale) of how many learners chose 0-10, as PNG."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(9, 2.8), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(9, 2.8)
     axes = fig.subplots(1, len(SCALES), sharey=True)
     for ax, scale in zip(axes, SCALES, strict=True):
         counts = _eleven(distributions.get(scale, ()))
@@ -49,9 +46,7 @@ def ruler_distribution_png(distributions: Mapping[str, Sequence[int]]) -> bytes:
     axes[0].set_ylabel("Learners")
     top = max((max(_eleven(distributions.get(s, ()))) for s in SCALES), default=0)
     axes[0].set_ylim(0, max(1, top) * 1.1)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return png_bytes(fig)
 
 
 def _eleven(counts: Sequence[int]) -> list[int]:

@@ -14,9 +14,9 @@ Example::
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
+from mi_toolkit._figures import new_figure, png_bytes
 from mi_toolkit.core.ruler import SCALES, RulerRecord
 
 __all__ = ["ruler_history_png"]
@@ -32,15 +32,11 @@ _STYLES = {
 
 def ruler_history_png(history: Sequence[RulerRecord], *, last: int = 20) -> bytes:
     """A line chart of the last ``last`` recorded ratings, as PNG bytes."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     if last < 1:
         raise ValueError("last must be at least 1")
     shown = list(history)[-last:]
     first = len(history) - len(shown) + 1
-    fig = Figure(figsize=(6, 3), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(6, 3)
     ax = fig.add_subplot()
     xs = list(range(first, first + len(shown)))
     for scale in SCALES:
@@ -67,6 +63,4 @@ def ruler_history_png(history: Sequence[RulerRecord], *, last: int = 20) -> byte
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="lower right", fontsize="small")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return png_bytes(fig)

@@ -19,10 +19,10 @@ Example::
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from collections.abc import Sequence
 
+from mi_toolkit._figures import new_figure, png_bytes
 from mi_toolkit.core.sorter import DARN_CAT, TALK_TYPES, DeckContent, SortSummary
 
 __all__ = ["confusion_png"]
@@ -32,19 +32,13 @@ _SHORT_TALK = {"change": "Change", "sustain": "Sustain", "neutral": "Neutral", "
 
 def confusion_png(summary: SortSummary, deck: DeckContent) -> bytes:
     """Confusion grids for talk type and DARN-CAT kind, as PNG bytes (800 x 380)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(8, 3.8), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(8, 3.8)
     left, right = fig.subplots(1, 2, width_ratios=[4, 7])
     talk_labels = [_SHORT_TALK.get(t, deck.talk_types[t].label) for t in TALK_TYPES]
     _grid(left, summary.talk, TALK_TYPES, talk_labels, "Talk type")
     kind_labels = [deck.kinds[k].label for k in DARN_CAT]
     _grid(right, summary.kinds, DARN_CAT, kind_labels, "DARN-CAT kind of change talk")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return png_bytes(fig)
 
 
 def _grid(ax, counts: Counter, keys: Sequence[str], labels: list[str], title: str) -> None:

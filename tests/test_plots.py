@@ -94,3 +94,88 @@ def test_a_scale_never_rated_draws_no_line():
 
 def test_empty_history_still_renders():
     assert _assert_png(ruler_history_png(())) == (600, 300)
+
+
+# ------------------------------------------------- a drawn figure's memory comes back
+
+
+def _in_a_loop(coro):
+    """Run ``coro`` on a fresh event loop in another thread (as a kernel's handler
+    runs on its loop): in a full run the browser suite's Playwright session keeps a
+    loop running in this thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=60)
+
+
+def _figure_drawn() -> tuple[bytes, object]:
+    """A chart's PNG and a weak reference to its figure."""
+    import weakref
+
+    from mi_toolkit._figures import new_figure, png_bytes
+
+    fig = new_figure(3, 2)
+    fig.add_subplot().plot([1, 2, 3], [2, 1, 3], marker="o")
+    return png_bytes(fig), weakref.ref(fig)
+
+
+def test_a_drawn_figure_is_collected_once_the_handler_returns() -> None:
+    """A figure is a web of reference cycles that only a full collection frees; in a
+    kernel one may not come for many charts (~2.8 MiB each). png_bytes has it collected
+    on the kernel's loop right after the handler that drew it."""
+    import asyncio
+    import gc
+
+    async def handler() -> tuple[bool, bool]:
+        gc.disable()  # no automatic collection may free it instead
+        try:
+            png, fig = _figure_drawn()
+            alive_while_handling = fig() is not None
+            await asyncio.sleep(0)  # the handler has returned; the loop runs on
+            return alive_while_handling and png.startswith(PNG_SIGNATURE), fig() is None
+        finally:
+            gc.enable()
+
+    drawn, freed = _in_a_loop(handler())
+    assert drawn
+    assert freed
+
+
+def test_charts_drawn_in_one_handler_share_one_collection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    import mi_toolkit._figures as figures
+
+    calls: list[int] = []
+    monkeypatch.setattr(figures.gc, "collect", lambda *a: calls.append(1) or 0)
+
+    async def handler() -> list[int]:
+        for _ in range(3):
+            _figure_drawn()
+        before = len(calls)
+        await asyncio.sleep(0)
+        _figure_drawn()  # a later handler gets its own
+        await asyncio.sleep(0)
+        return [before, len(calls)]
+
+    assert _in_a_loop(handler()) == [0, 2]
+
+
+def test_without_an_event_loop_nothing_is_scheduled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script or the CLI has no loop running: the interpreter collects as usual."""
+    import threading
+
+    import mi_toolkit._figures as figures
+
+    calls: list[int] = []
+    monkeypatch.setattr(figures.gc, "collect", lambda *a: calls.append(1) or 0)
+    out: list[bytes] = []
+    worker = threading.Thread(target=lambda: out.append(_figure_drawn()[0]))
+    worker.start()
+    worker.join(60)
+    assert out and out[0].startswith(PNG_SIGNATURE)
+    assert calls == []
