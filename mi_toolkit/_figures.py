@@ -9,10 +9,11 @@ for many charts: measured on the transcript coder's chart, each redraw left ~2.8
 until one came (+20 MiB after 12 charts), and a young-generation collection frees none
 of it (the figure's objects are promoted while it is drawn). A full collection takes
 ~50 ms in a lesson's kernel. So :func:`png_bytes` asks for one on the running event
-loop (the kernel's), to run once the handler that drew the chart has returned: the
-learner's new chart is sent first, and an idle kernel holds no dead figures. Charts
-drawn in one handler share one collection. With no event loop running (a script, the
-CLI) nothing is scheduled: the interpreter collects as usual.
+loop (the kernel's) once no chart has been drawn for :data:`COLLECT_AFTER` seconds:
+the learner's new chart is sent first, a learner drawing chart after chart (or a
+class of them sharing the server's cores) pays for one collection, not one per
+chart, and an idle kernel holds no dead figures. With no event loop running (a
+script, the CLI) nothing is scheduled: the interpreter collects as usual.
 
 Example::
 
@@ -27,14 +28,18 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import weakref
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["new_figure", "png_bytes"]
+__all__ = ["COLLECT_AFTER", "new_figure", "png_bytes"]
 
-_pending: set[asyncio.AbstractEventLoop] = set()
+COLLECT_AFTER = 0.25
+_timers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.TimerHandle] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def new_figure(width: float, height: float) -> Figure:
@@ -48,23 +53,25 @@ def new_figure(width: float, height: float) -> Figure:
 
 
 def png_bytes(fig: Figure) -> bytes:
-    """``fig`` as PNG bytes; its memory is collected once the caller's handler returns."""
+    """``fig`` as PNG bytes; its memory is collected once the kernel has drawn no chart
+    for :data:`COLLECT_AFTER` seconds."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
-    _collect_soon()
+    _collect_later()
     return buf.getvalue()
 
 
-def _collect_soon() -> None:
+def _collect_later() -> None:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return
-    if loop not in _pending:
-        _pending.add(loop)
-        loop.call_soon(_collect, loop)
+    timer = _timers.pop(loop, None)
+    if timer is not None:
+        timer.cancel()
+    _timers[loop] = loop.call_later(COLLECT_AFTER, _collect, loop)
 
 
 def _collect(loop: asyncio.AbstractEventLoop) -> None:
-    _pending.discard(loop)
+    _timers.pop(loop, None)
     gc.collect()

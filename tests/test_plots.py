@@ -121,48 +121,58 @@ def _figure_drawn() -> tuple[bytes, object]:
     return png_bytes(fig), weakref.ref(fig)
 
 
-def test_a_drawn_figure_is_collected_once_the_handler_returns() -> None:
+def test_a_drawn_figure_is_collected_once_the_kernel_stops_drawing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A figure is a web of reference cycles that only a full collection frees; in a
     kernel one may not come for many charts (~2.8 MiB each). png_bytes has it collected
-    on the kernel's loop right after the handler that drew it."""
+    on the kernel's loop once no chart has been drawn for COLLECT_AFTER seconds."""
     import asyncio
     import gc
 
-    async def handler() -> tuple[bool, bool]:
+    import mi_toolkit._figures as figures
+
+    monkeypatch.setattr(figures, "COLLECT_AFTER", 0.05)
+
+    async def handler() -> tuple[bool, bool, bool]:
         gc.disable()  # no automatic collection may free it instead
         try:
             png, fig = _figure_drawn()
-            alive_while_handling = fig() is not None
-            await asyncio.sleep(0)  # the handler has returned; the loop runs on
-            return alive_while_handling and png.startswith(PNG_SIGNATURE), fig() is None
+            await asyncio.sleep(0)  # the handler has returned: not yet
+            alive_just_after = fig() is not None
+            await asyncio.sleep(0.2)
+            return png.startswith(PNG_SIGNATURE), alive_just_after, fig() is None
         finally:
             gc.enable()
 
-    drawn, freed = _in_a_loop(handler())
-    assert drawn
-    assert freed
+    assert _in_a_loop(handler()) == (True, True, True)
 
 
-def test_charts_drawn_in_one_handler_share_one_collection(
+def test_charts_drawn_close_together_share_one_collection(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import asyncio
 
     import mi_toolkit._figures as figures
 
+    monkeypatch.setattr(figures, "COLLECT_AFTER", 0.3)
     calls: list[int] = []
     monkeypatch.setattr(figures.gc, "collect", lambda *a: calls.append(1) or 0)
 
-    async def handler() -> list[int]:
-        for _ in range(3):
+    async def learner() -> list[int]:
+        seen = []
+        for _ in range(3):  # chart after chart, each well within COLLECT_AFTER
             _figure_drawn()
-        before = len(calls)
-        await asyncio.sleep(0)
-        _figure_drawn()  # a later handler gets its own
-        await asyncio.sleep(0)
-        return [before, len(calls)]
+            await asyncio.sleep(0.01)
+            seen.append(len(calls))
+        await asyncio.sleep(0.6)
+        seen.append(len(calls))
+        _figure_drawn()  # a pause, then another chart: its own collection
+        await asyncio.sleep(0.6)
+        seen.append(len(calls))
+        return seen
 
-    assert _in_a_loop(handler()) == [0, 2]
+    assert _in_a_loop(learner()) == [0, 0, 0, 1, 2]
 
 
 def test_without_an_event_loop_nothing_is_scheduled(monkeypatch: pytest.MonkeyPatch) -> None:
