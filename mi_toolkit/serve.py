@@ -415,6 +415,14 @@ def classroom_voila() -> type:
         refill_gate = refills
 
         def init_settings(self) -> dict:
+            # jupyter_server gives each kernel's manager the event logger of its
+            # manager's parent, and makes a new one when that parent has none, as
+            # Voila's app has not: a new logging.Logger per kernel (named by id, kept
+            # by the logging module for good) and a schema registry. One, shared.
+            if getattr(self, "event_logger", None) is None:
+                from jupyter_events import EventLogger
+
+                self.event_logger = EventLogger()
             settings = super().init_settings()
             manager = self.kernel_manager
             if hasattr(manager, "fill_if_needed"):  # a preheated pool

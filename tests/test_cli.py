@@ -508,3 +508,29 @@ def test_version_matches_the_installed_distribution():
     from importlib.metadata import version
 
     assert mi_toolkit.__version__ == version("mi-toolkit")
+
+
+def test_kernels_share_one_event_logger(monkeypatch: pytest.MonkeyPatch):
+    """jupyter_server makes each kernel's manager a new EventLogger (and with it a
+    logging.Logger the logging module keeps for good) unless the kernel manager's
+    parent app has one: one per page served, found growing in a long-running server."""
+    import logging
+
+    from jupyter_client.multikernelmanager import MultiKernelManager
+    from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+    from voila.app import Voila
+
+    def stock_init_settings(self) -> dict:
+        self.kernel_manager = None  # no pool
+        return {}
+
+    monkeypatch.setattr(Voila, "init_settings", stock_init_settings)
+    voila = classroom_voila()()
+    voila.init_settings()
+    manager = MultiKernelManager(parent=voila)
+    loggers = len(logging.Logger.manager.loggerDict)
+    kernels = [ServerKernelManager(parent=manager) for _ in range(5)]
+    assert all(k.event_logger is voila.event_logger for k in kernels)
+    assert len(logging.Logger.manager.loggerDict) == loggers
+    voila.init_settings()  # a second call keeps the one it has
+    assert kernels[0].event_logger is voila.event_logger
