@@ -25,13 +25,14 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import io
 import weakref
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import asyncio
+
     from matplotlib.figure import Figure
 
 __all__ = ["COLLECT_AFTER", "new_figure", "png_bytes"]
@@ -62,6 +63,8 @@ def png_bytes(fig: Figure) -> bytes:
 
 
 def _collect_later() -> None:
+    import asyncio  # loaded already wherever a loop runs
+
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:

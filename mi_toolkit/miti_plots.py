@@ -43,7 +43,6 @@ def describe_miti_chart(s: MitiSummary) -> str:
 
 
 def miti_summary_png(s: MitiSummary) -> bytes:
-
     fig = new_figure(8, 3.4)
     left, mid, right = fig.subplots(1, 3, width_ratios=[1, 1, 2.2])
     for ax, value, fair, good, title, fmt, top in (
