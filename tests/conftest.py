@@ -14,6 +14,18 @@ import pytest
 # same run fails: "using Playwright Sync API inside the asyncio loop").
 
 
+def run_on_a_fresh_loop(coro):  # noqa: ANN001, ANN201 - any coroutine, its result
+    """Run ``coro`` on a fresh event loop in another thread (as a server's or a
+    kernel's handlers run on their loop): in a full run the browser suite's Playwright
+    session keeps a loop running in this thread, and asyncio refuses to run a second
+    loop in a thread that has one running."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=60)
+
+
 @pytest.fixture(autouse=True)
 def _close_widgets() -> Iterator[None]:
     """Close every ipywidget a test created, so no widget leaks into the next test.

@@ -23,6 +23,7 @@ from mi_toolkit.serve import (
     voila_argv,
     voila_defaults,
 )
+from tests.conftest import run_on_a_fresh_loop
 
 # ---------------------------------------------------------------- voila_argv
 
@@ -185,7 +186,7 @@ def test_lesson_pages_are_served_by_a_handler_that_sets_the_xsrf_cookie(
     handler.request = SimpleNamespace(remote_ip="127.0.0.1", headers={})
     pool = SimpleNamespace(_pools={})  # Voila's kernel manager, with no kernel starting
     handler.application = SimpleNamespace(settings={"kernel_manager": pool})
-    _run(handler.get("07_readiness_rulers.ipynb"))
+    run_on_a_fresh_loop(handler.get("07_readiness_rulers.ipynb"))
     assert reads == [True]
     assert calls == ["07_readiness_rulers.ipynb"]
 
@@ -201,17 +202,6 @@ def test_the_kernel_websocket_is_served_by_a_handler_that_waits_for_the_page(
     assert issubclass(handler, VoilaKernelWebsocketHandler)
     assert handler is not VoilaKernelWebsocketHandler
     assert handler.pre_get is not VoilaKernelWebsocketHandler.pre_get
-
-
-def _run(coro):
-    """Run ``coro`` on a fresh loop in another thread: in a full run the browser
-    suite's Playwright session keeps a loop running in this one, and asyncio
-    refuses to run a second loop in a thread that has one running."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result(timeout=60)
 
 
 def test_render_tracker_holds_a_kernel_until_its_page_is_complete():
@@ -239,7 +229,7 @@ def test_render_tracker_holds_a_kernel_until_its_page_is_complete():
         renders.finished("never started")  # harmless
         return events
 
-    assert _run(scenario()) == ["page complete", "connected"]
+    assert run_on_a_fresh_loop(scenario()) == ["page complete", "connected"]
 
 
 def test_render_tracker_reads_the_kernel_id_as_the_page_does():
@@ -264,7 +254,7 @@ def test_a_refill_starts_at_once_when_no_page_is_loading():
     async def scenario() -> float:
         return await _gate().refill("07.ipynb")
 
-    assert _run(scenario()) == 0.0
+    assert run_on_a_fresh_loop(scenario()) == 0.0
 
 
 def test_a_refill_waits_for_the_loading_page_to_connect_and_settle():
@@ -285,7 +275,7 @@ def test_a_refill_waits_for_the_loading_page_to_connect_and_settle():
         assert gate.loading == 0
         return events
 
-    assert _run(scenario()) == ["websocket open", "settling", "refill 07.ipynb"]
+    assert run_on_a_fresh_loop(scenario()) == ["websocket open", "settling", "refill 07.ipynb"]
 
 
 def test_a_request_for_the_same_lesson_releases_its_refill_at_once():
@@ -304,7 +294,8 @@ def test_a_request_for_the_same_lesson_releases_its_refill_at_once():
         await five
         return events
 
-    assert _run(scenario()) == ["second learner", "refill 07.ipynb", "refill 05.ipynb"]
+    expected = ["second learner", "refill 07.ipynb", "refill 05.ipynb"]
+    assert run_on_a_fresh_loop(scenario()) == expected
 
 
 def test_a_request_before_the_refill_reaches_the_gate_still_releases_it():
@@ -315,7 +306,7 @@ def test_a_request_before_the_refill_reaches_the_gate_still_releases_it():
         first = await gate.refill("07.ipynb")  # the refill the second learner waits for
         return first, await gate.refill("07.ipynb")  # the next one waits for quiet again
 
-    first, second = _run(scenario())
+    first, second = run_on_a_fresh_loop(scenario())
     assert first == 0.0 and second > 0.25
 
 
@@ -328,7 +319,7 @@ def test_a_page_that_never_connects_or_fails_stops_holding_refills():
         gate.page_done(failed)  # a request that ended without a page
         return timed_out, await gate.refill("07.ipynb"), gate.loading
 
-    timed_out, after_failure, loading = _run(scenario())
+    timed_out, after_failure, loading = run_on_a_fresh_loop(scenario())
     assert 0.25 < timed_out < 0.55
     assert (after_failure, loading) == (0.0, 0)
 
@@ -347,7 +338,7 @@ def test_a_page_from_another_machine_holds_no_refill_but_releases_its_own():
         remote.page_started("05.ipynb", local=False)
         return await remote.refill("05.ipynb"), remote.loading, events
 
-    assert _run(scenario()) == (0.0, 0, ["refill 07.ipynb"])
+    assert run_on_a_fresh_loop(scenario()) == (0.0, 0, ["refill 07.ipynb"])
 
 
 @pytest.mark.parametrize(
@@ -378,7 +369,7 @@ def test_a_refill_waits_at_most_hold_cap():
         await asyncio.sleep(0)
         return waited
 
-    assert 0.09 < _run(scenario()) < 0.5
+    assert 0.09 < run_on_a_fresh_loop(scenario()) < 0.5
 
 
 def test_pooled_kernels_are_started_through_the_refill_gate(monkeypatch: pytest.MonkeyPatch):
@@ -415,7 +406,7 @@ def test_pooled_kernels_are_started_through_the_refill_gate(monkeypatch: pytest.
         gate.page_done(page)
         return [restart, held, await refill, list(calls)]
 
-    restart, held, refilled, after = _run(scenario())
+    restart, held, refilled, after = run_on_a_fresh_loop(scenario())
     assert restart == "k0" and held == [("07.ipynb", "k0")]
     assert refilled == "new" and after == [("07.ipynb", "k0"), ("07.ipynb", None)]
 

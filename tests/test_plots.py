@@ -10,6 +10,7 @@ import pytest
 
 from mi_toolkit.core.ruler import RulerRecord, RulerState
 from mi_toolkit.plots import ruler_history_png
+from tests.conftest import run_on_a_fresh_loop
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COLOURS = {"importance": "#0072B2", "confidence": "#D55E00", "readiness": "#009E73"}
@@ -99,17 +100,6 @@ def test_empty_history_still_renders():
 # ------------------------------------------------- a drawn figure's memory comes back
 
 
-def _in_a_loop(coro):
-    """Run ``coro`` on a fresh event loop in another thread (as a kernel's handler
-    runs on its loop): in a full run the browser suite's Playwright session keeps a
-    loop running in this thread."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result(timeout=60)
-
-
 def _figure_drawn() -> tuple[bytes, object]:
     """A chart's PNG and a weak reference to its figure."""
     import weakref
@@ -145,7 +135,7 @@ def test_a_drawn_figure_is_collected_once_the_kernel_stops_drawing(
         finally:
             gc.enable()
 
-    assert _in_a_loop(handler()) == (True, True, True)
+    assert run_on_a_fresh_loop(handler()) == (True, True, True)
 
 
 def test_charts_drawn_close_together_share_one_collection(
@@ -172,7 +162,7 @@ def test_charts_drawn_close_together_share_one_collection(
         seen.append(len(calls))
         return seen
 
-    assert _in_a_loop(learner()) == [0, 0, 0, 1, 2]
+    assert run_on_a_fresh_loop(learner()) == [0, 0, 0, 1, 2]
 
 
 def test_without_an_event_loop_nothing_is_scheduled(monkeypatch: pytest.MonkeyPatch) -> None:
