@@ -587,6 +587,29 @@ def test_a_word_beginning_can_be_the_whole_word():
 
 
 @pytest.mark.parametrize(
+    ("patterns", "without", "with_it"),
+    [
+        # found by "today", searched only with a word starting "fru" or "ann"
+        ([r"today (?:frustrat\w*|annoy\w*)"], "calm today", "today annoyed"),
+        # found by "stuck", searched only with "feel" too
+        ([r"you feel stuck"], "you are stuck", "you feel stuck"),
+        # found by "stuck", searched only with "feel" or "sense"
+        ([r"you (?:feel|sense) stuck"], "you are stuck", "you sense stuck"),
+    ],
+)
+def test_which_groups_to_search_is_remembered_by_every_word_that_decides_it(
+    patterns: list[str], without: str, with_it: str
+):
+    """A matcher remembers which groups a combination of its words can match: a
+    sentence without a word a group needs must not hide the group from one with it."""
+    from mi_toolkit.core._matcher import Matcher, Words
+
+    matcher = Matcher([(p, None) for p in patterns])
+    assert matcher.search(Words(without)) is None
+    assert matcher.search(Words(with_it)) is not None
+
+
+@pytest.mark.parametrize(
     ("text", "span"),
     [
         ("quit it", (5, 7)),  # not the "it" ending "quit"

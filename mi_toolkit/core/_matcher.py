@@ -12,11 +12,14 @@ compiled the first time it is needed (loading stays quick).
 For a sentence, :class:`Words` holds the set of its words (made in C: for ASCII text
 by a bytes ``translate`` and ``split``, or handed over by
 :func:`~mi_toolkit.core._text.normalise_words`, which has them already), and, when a
-cue first asks, the first three letters of its words that some matcher looks for. A cue list whose
-words are all missing costs one set intersection; otherwise only the groups whose word
-is present are searched. Patterns with no such word are always searched. The leftmost
-match is returned, and where two groups match at the same place the whole list
-decides there, so the result is the one a single big ``search`` gives
+cue first asks, the first three letters of its words that some matcher looks for. A
+cue list whose words are all missing costs one set intersection; otherwise only the
+groups whose word is present are searched. Which groups those are depends only on
+which of the list's words and word beginnings the sentence has, so the answer is kept
+for each such combination (up to ``_KNOWN_COMBINATIONS`` of them): most sentences of a
+transcript find it ready. Patterns with no such word are always searched. The
+leftmost match is returned, and where two groups match at the same place the whole
+list decides there, so the result is the one a single big ``search`` gives
 (``tests/test_coder.py`` checks this on every sentence it has).
 
 Internal to :mod:`mi_toolkit.core.coder`.
@@ -50,6 +53,9 @@ _FIRST3 = itemgetter(slice(3))
 # Every word beginning a matcher looks for (each Matcher adds its own): Words.starts
 # makes only these.
 _STARTS: set[str] = set()
+# How many combinations of its words a matcher remembers the groups of (see
+# Matcher._candidates): a few hundred cover nearly all sentences of a transcript.
+_KNOWN_COMBINATIONS = 1024
 _BOUNDARY = r"(?![\w'])"
 _START = r"(?<![\w'])"
 # Everyday English words too frequent to be worth looking for: a sentence nearly
@@ -212,6 +218,16 @@ class Matcher:
         # With neither ^ patterns nor patterns that need no word, a sentence that has
         # none of the words cannot match: search answers from the word set alone.
         self._always = self.fallback is not None or self.anchored is not None
+        # Which groups a sentence may match depends only on which of these words and
+        # word beginnings it has: the answer is kept for each such combination.
+        groups = self._groups()
+        self._relevant = self._word_keys.union(
+            *(g.all_of for g in groups), *(whole for g in groups for whole, _ in g.any_of)
+        )
+        self._relevant_starts = self._prefix_keys.union(
+            *(starts for g in groups for _, starts in g.any_of)
+        )
+        self._known: dict[object, list[_Group]] = {}
 
     def _groups(self) -> list[_Group]:
         return [g for gs in (*self._by_word.values(), *self._by_prefix.values()) for g in gs]
@@ -224,7 +240,20 @@ class Matcher:
         return re.compile(self.source)
 
     def _candidates(self, words: Words) -> list[_Group]:
-        """The groups whose needs this sentence meets (in no particular order)."""
+        """The groups whose needs this sentence meets (in no particular order; the
+        list is shared: not to be changed)."""
+        key: object = self._relevant.intersection(words.words)
+        if self._relevant_starts:
+            key = (key, self._relevant_starts.intersection(words.starts))
+        groups = self._known.get(key)
+        if groups is None:
+            groups = self._find_candidates(words)
+            if len(self._known) >= _KNOWN_COMBINATIONS:
+                self._known.clear()  # a bound on memory; the common ones come back
+            self._known[key] = groups
+        return groups
+
+    def _find_candidates(self, words: Words) -> list[_Group]:
         have = words.words
         found = self._word_keys.intersection(have)
         if not found:
