@@ -160,10 +160,8 @@ def _direction(obj: str, cues: CueSet) -> str:
     stopping or cutting down an unhealthy habit is change, stopping a healthy one
     is not; keeping up a healthy habit is change, keeping up an unhealthy one is not.
     """
-    kinds = [
-        next(k for k in ("reduce", "keep", "start", "unhealthy", "healthy", "change") if m[k])
-        for m in cues.objects.finditer(obj)
-    ]
+    # Each kind is a named group around its patterns: the one a match ends in.
+    kinds = [m.lastgroup for m in cues.objects.finditer(obj)]
     if not kinds:
         return "unknown"
     first, then = kinds[0], (kinds[1] if len(kinds) > 1 else None)

@@ -256,8 +256,9 @@ def _reflection(
     weak: bool = False,
 ) -> SentenceCode:
     p = cues.practitioner
-    lead = p[cue].search(words)
-    quoted = f" ('{lead[0]}')" if lead is not None and cue not in ("feeling",) else ""
+    # (A feeling word is quoted below, as what the reflection adds.)
+    lead = p[cue].search(words) if cue != "feeling" else None
+    quoted = f" ('{lead[0]}')" if lead is not None else ""
     # Meaning is added when the feeling, emphasis or other side is the practitioner's,
     # not words the client just used.
     here = words if text == words.text else Words(text)
