@@ -546,7 +546,7 @@ def _close(needs: list[frozenset[str]], word: str, left: bool, right: bool) -> N
         needs.append(frozenset({word[:3] + "*"}))
 
 
-def _best(needs: list[frozenset[str]]) -> tuple[float, frozenset[str]] | None:
+def _best(needs: list[frozenset[str]]) -> tuple[tuple[float, int], frozenset[str]] | None:
     """The most telling requirement (see :func:`_cost`)."""
     if not needs:
         return None
