@@ -128,6 +128,7 @@ class Learner:
     fell_back: bool = False  # states came from the page's per-widget fallback
     kernel_id: str | None = None
     feedback: list[tuple[str, float]] = field(default_factory=list)  # (action, seconds)
+    feedback_at: list[float] = field(default_factory=list)  # each one sent, s since the run started
     idle: list[tuple[str, float]] = field(default_factory=list)
     actions: int = 0
     errors: list[str] = field(default_factory=list)
@@ -519,6 +520,7 @@ async def work(
         if time.perf_counter() + pause > deadline:
             return
         await asyncio.sleep(pause)
+        sent = time.perf_counter() - run.t0
         got = await watched(
             run,
             me,
@@ -532,6 +534,7 @@ async def work(
                 me.errors.append(f"no feedback for '{action.label}' (kernel went idle)")
             else:
                 me.feedback.append((action.label, got.feedback_s))
+                me.feedback_at.append(sent)
 
 
 # ---------------------------------------------------------------- browser learners
@@ -572,6 +575,7 @@ async def browser_learner(run: Run, browser: Any, me: Learner, delay: float, see
         await page.get_by_label("The change", exact=True).fill(change)
         await page.locator(".mi-question", has_text=change).first.wait_for()
         me.feedback.append(("type", waited(what, t)))
+        me.feedback_at.append(t - run.t0)
         records = 0
         while True:
             for label in ("Importance", "Confidence", "Readiness"):
@@ -587,6 +591,7 @@ async def browser_learner(run: Run, browser: Any, me: Learner, delay: float, see
                     ".mi-follow-up", has_text=f"{label} {rating}: questions to ask next"
                 ).wait_for()
                 me.feedback.append(("rate", waited(what, t)))
+                me.feedback_at.append(t - run.t0)
                 me.actions += 1
             pause = rng.uniform(2.0, 6.0)
             if time.perf_counter() + pause > deadline:
@@ -598,6 +603,7 @@ async def browser_learner(run: Run, browser: Any, me: Learner, delay: float, see
             await page.get_by_role("button", name="Record these ratings").click()
             await page.get_by_text(f"Recorded. You have {records} recorded").wait_for()
             me.feedback.append(("record", waited(what, t)))
+            me.feedback_at.append(t - run.t0)
             me.actions += 1
     except Exception as exc:  # noqa: BLE001 - every failure is a result here
         if "Timeout" in type(exc).__name__:
@@ -763,10 +769,18 @@ def summarise(learners: list[Learner]) -> dict[str, Any]:
     feedback = [s for me in learners for _, s in me.feedback]
     by_action: dict[str, list[float]] = {}
     idle_by_action: dict[str, list[float]] = {}
+    # Until the last page showed its first widget, kernels are still starting and
+    # running their lessons: answers sent then wait for the CPU with them.
+    loaded_at = max(
+        (me.start_s + me.first_widget_s for me in learners if me.first_widget_s), default=0.0
+    )
+    loading: dict[str, list[float]] = {}
     for me in learners:
         short = me.lesson[:2]
-        for label, s in me.feedback:
+        for (label, s), at in zip(me.feedback, me.feedback_at, strict=True):
             by_action.setdefault(f"{short} {label}", []).append(s)
+            if at < loaded_at:
+                loading.setdefault(f"{short} {label}", []).append(s)
         for label, s in me.idle:
             idle_by_action.setdefault(f"{short} {label}", []).append(s)
     return {
@@ -775,6 +789,11 @@ def summarise(learners: list[Learner]) -> dict[str, Any]:
         "html_s": stats([me.html_s for me in learners if me.html_s]),
         "feedback_ms": stats(feedback, 1000),
         "feedback_ms_by_action": {k: stats(v, 1000) for k, v in sorted(by_action.items())},
+        "pages_loaded_s": loaded_at,
+        "feedback_ms_while_loading": stats([s for v in loading.values() for s in v], 1000),
+        "feedback_ms_by_action_while_loading": {
+            k: stats(v, 1000) for k, v in sorted(loading.items())
+        },
         "idle_ms": stats([s for me in learners for _, s in me.idle], 1000),
         "idle_ms_by_action": {k: stats(v, 1000) for k, v in sorted(idle_by_action.items())},
         "actions": sum(me.actions for me in learners),
@@ -845,6 +864,12 @@ def print_report(report: dict[str, Any]) -> None:
         ("  lesson HTML streamed (s)", p["html_s"], ".2f"),
         ("feedback round-trip (ms)", p["feedback_ms"], ".0f"),
         *[(f"  {k}", v, ".0f") for k, v in p["feedback_ms_by_action"].items()],
+        (
+            f"  of these, sent before every page had loaded ({p['pages_loaded_s']:.0f} s)",
+            p["feedback_ms_while_loading"],
+            ".0f",
+        ),
+        *[(f"    {k}", v, ".0f") for k, v in p["feedback_ms_by_action_while_loading"].items()],
         ("until kernel idle (ms)", p["idle_ms"], ".0f"),
         *[(f"  {k}", v, ".0f") for k, v in p["idle_ms_by_action"].items()],
         ("Chromium: first widget (s)", b["first_widget_s"], ".2f"),
