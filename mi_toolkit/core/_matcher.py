@@ -214,8 +214,6 @@ class Matcher:
                     self._by_word.setdefault(key, []).append(group)
         self._word_keys = frozenset(self._by_word)
         self._prefix_keys = frozenset(self._by_prefix)
-        _STARTS.update(self._prefix_keys)
-        _STARTS.update(k for g in self._groups() for _, starts in g.any_of for k in starts)
         # With neither ^ patterns nor patterns that need no word, a sentence that has
         # none of the words cannot match: search answers from the word set alone.
         self._always = self.fallback is not None or self.anchored is not None
@@ -228,6 +226,7 @@ class Matcher:
         self._relevant_starts = self._prefix_keys.union(
             *(starts for g in groups for _, starts in g.any_of)
         )
+        _STARTS.update(self._relevant_starts)  # Words.starts makes these
         self._known: dict[object, list[_Group]] = {}
 
     def _groups(self) -> list[_Group]:
